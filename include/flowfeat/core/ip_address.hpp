@@ -1,0 +1,41 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+namespace flowfeat {
+
+// An IPv4 or IPv6 address as raw network-order bytes. IPv4 uses the first 4 bytes, the rest stay 0,
+// so two addresses compare equal exactly when their version and bytes do.
+struct IpAddress {
+  std::array<std::uint8_t, 16> bytes{};
+  std::uint8_t version = 0;  // 4 or 6; 0 for "no address"
+
+  static IpAddress v4(const std::uint8_t* network_order) noexcept {
+    IpAddress a;
+    std::memcpy(a.bytes.data(), network_order, 4);
+    a.version = 4;
+    return a;
+  }
+  static IpAddress v6(const std::uint8_t* network_order) noexcept {
+    IpAddress a;
+    std::memcpy(a.bytes.data(), network_order, 16);
+    a.version = 6;
+    return a;
+  }
+
+  // First octet of an IPv4 address (IP class); 0 for IPv6.
+  std::uint8_t first_octet() const noexcept { return version == 4 ? bytes[0] : 0; }
+
+  // Text form as inet_ntop writes it ("10.0.0.1", "fe80::1").
+  std::string to_string() const;
+
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+};
+static_assert(std::is_trivially_copyable_v<IpAddress>);
+
+}  // namespace flowfeat

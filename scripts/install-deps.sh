@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything flowfeat needs to build, test and benchmark, from Debian 12 packages only.
+# Usage: scripts/install-deps.sh [--runtime-only]
+set -euo pipefail
+
+build_pkgs=(
+  build-essential cmake pkg-config git ca-certificates
+  libpcap-dev libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libabsl-dev libndpi-dev libboost-dev libsystemd-dev zlib1g-dev
+  clang libclang-rt-14-dev
+)
+tool_pkgs=(tshark tcpreplay wireshark-common python3 curl)
+
+export DEBIAN_FRONTEND=noninteractive
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+"${sudo_cmd[@]}" apt-get update -qq
+# tshark asks whether non-root users may capture; answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | "${sudo_cmd[@]}" debconf-set-selections
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${build_pkgs[@]}" "${tool_pkgs[@]}" >/dev/null
