@@ -15,6 +15,7 @@ struct SourceStats {
   std::uint64_t files_opened = 0;
   std::uint64_t files_failed = 0;     // unreadable or not a capture
   std::uint64_t files_truncated = 0;  // ended mid-packet; complete packets were kept
+  std::uint64_t files_corrupt = 0;    // a record could not be read; earlier packets were kept
 };
 
 // A stream of frames: files replayed in order, or a live interface. Owned by one capture thread.

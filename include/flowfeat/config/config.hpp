@@ -15,30 +15,41 @@ struct FlowConfig {
   bool dpi_enabled = true;                    // flows.dpi.enabled: nDPI application_name
   std::uint32_t dpi_packets = 20;             // flows.dpi.packets: packets inspected before guessing
   bool reference_quirks = false;              // flows.reference_quirks: reproduce the reference's known bugs
+
+  friend bool operator==(const FlowConfig&, const FlowConfig&) = default;
 };
 
 // Where packets come from.
 struct InputConfig {
   std::vector<std::string> files;  // input.files: pcap/pcapng files or folders, read as one stream
   std::string progress = "auto";   // input.progress: auto (only on a terminal), always, never
+
+  friend bool operator==(const InputConfig&, const InputConfig&) = default;
 };
 
 // Where records go.
 struct OutputConfig {
   std::string directory = "flowfeat-output";  // output.directory
   std::string format = "csv";                 // output.format: csv
+
+  friend bool operator==(const OutputConfig&, const OutputConfig&) = default;
 };
 
 struct LoggingConfig {
   std::string level = "info";  // logging.level: trace, debug, info, warn, error
+
+  friend bool operator==(const LoggingConfig&, const LoggingConfig&) = default;
 };
 
-// The whole validated configuration; immutable once loaded.
+// The whole validated configuration; immutable once loaded. Built by load_config_file() or
+// load_config_text() (config_loader.hpp), which check every key and range.
 struct Config {
   FlowConfig flows;
   InputConfig input;
   OutputConfig output;
   LoggingConfig logging;
+
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
 }  // namespace flowfeat

@@ -1,0 +1,183 @@
+#include "flowfeat/app/command_line.hpp"
+
+#include <array>
+#include <string_view>
+#include <utility>
+
+#include "flowfeat/config/config_override.hpp"
+
+namespace flowfeat {
+namespace {
+
+enum class Arity {
+  flag,    // no value
+  value,   // exactly one value
+  values,  // one or more values, up to the next option
+};
+
+struct Option {
+  std::string_view name;
+  Arity arity;
+  std::string_view placeholder = {};
+  std::optional<std::string> CommandLine::*value = nullptr;
+  bool CommandLine::*flag = nullptr;
+};
+
+const std::array<Option, 12> options{{
+    {"--config", Arity::value, "FILE", &CommandLine::config_file},
+    {"--read", Arity::values, "FILE|DIR"},
+    {"--output", Arity::value, "DIR", &CommandLine::output_directory},
+    {"--idle-timeout", Arity::value, "SECONDS", &CommandLine::idle_timeout},
+    {"--active-timeout", Arity::value, "SECONDS", &CommandLine::active_timeout},
+    {"--max-flows", Arity::value, "N", &CommandLine::max_flows},
+    {"--progress", Arity::value, "auto|always|never", &CommandLine::progress},
+    {"--no-dpi", Arity::flag, {}, nullptr, &CommandLine::no_dpi},
+    {"--check-config", Arity::flag, {}, nullptr, &CommandLine::check_config},
+    {"--print-schema", Arity::flag, {}, nullptr, &CommandLine::print_schema},
+    {"--version", Arity::flag, {}, nullptr, &CommandLine::version},
+    {"--help", Arity::flag, {}, nullptr, &CommandLine::help},
+}};
+
+// "-5" stays a value so "--idle-timeout -5" is reported as out of range, not as an unknown option.
+bool looks_like_option(std::string_view arg) {
+  return arg.size() > 1 && arg[0] == '-' && !(arg[1] >= '0' && arg[1] <= '9');
+}
+
+std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+class Parser {
+ public:
+  explicit Parser(const std::vector<std::string>& args) : args_(args) {}
+
+  CommandLine parse() {
+    while (next_ < args_.size()) {
+      std::string_view arg = args_[next_++];
+      if (arg == "-h") arg = "--help";
+      if (!looks_like_option(arg)) {
+        throw UsageError("unexpected argument " + quoted(arg) + " (capture files and folders go after --read)");
+      }
+      const std::size_t equals = arg.find('=');
+      const std::string_view name = arg.substr(0, equals);
+      std::optional<std::string_view> inline_value;
+      if (equals != std::string_view::npos) inline_value = arg.substr(equals + 1);
+
+      const Option* option = nullptr;
+      for (const Option& o : options) {
+        if (o.name == name) option = &o;
+      }
+      if (option == nullptr) throw UsageError("unknown option " + quoted(name) + " (see --help)");
+
+      switch (option->arity) {
+        case Arity::flag:
+          if (inline_value) throw UsageError(std::string(name) + " takes no value");
+          result_.*(option->flag) = true;
+          if (name == "--check-config") take_check_config_file();
+          break;
+        case Arity::value: {
+          std::optional<std::string>& slot = result_.*(option->value);
+          if (slot) throw UsageError(std::string(name) + " given more than once");
+          slot = take_value(*option, inline_value);
+          break;
+        }
+        case Arity::values:
+          take_read_paths(*option, inline_value);
+          break;
+      }
+    }
+    return std::move(result_);
+  }
+
+ private:
+  std::string take_value(const Option& option, std::optional<std::string_view> inline_value) {
+    std::string_view value;
+    if (inline_value) {
+      value = *inline_value;
+    } else if (next_ < args_.size() && !looks_like_option(args_[next_])) {
+      value = args_[next_++];
+    } else {
+      throw UsageError(std::string(option.name) + " needs a value: " + std::string(option.placeholder));
+    }
+    if (value.empty()) throw UsageError(std::string(option.name) + " needs a non-empty value");
+    return std::string(value);
+  }
+
+  void take_read_paths(const Option& option, std::optional<std::string_view> inline_value) {
+    const std::size_t before = result_.read_paths.size();
+    if (inline_value) result_.read_paths.emplace_back(*inline_value);
+    while (next_ < args_.size() && !looks_like_option(args_[next_])) result_.read_paths.push_back(args_[next_++]);
+    if (result_.read_paths.size() == before) {
+      throw UsageError(std::string(option.name) + " needs at least one " + std::string(option.placeholder));
+    }
+    for (std::size_t i = before; i < result_.read_paths.size(); ++i) {
+      if (result_.read_paths[i].empty()) throw UsageError(std::string(option.name) + " got an empty path");
+    }
+  }
+
+  // "--check-config FILE" is accepted as a shorthand for "--check-config --config FILE".
+  void take_check_config_file() {
+    if (next_ >= args_.size() || looks_like_option(args_[next_])) return;
+    if (result_.config_file) throw UsageError("--config given more than once");
+    if (args_[next_].empty()) throw UsageError("--check-config got an empty file name");
+    result_.config_file = args_[next_++];
+  }
+
+  const std::vector<std::string>& args_;
+  std::size_t next_ = 0;
+  CommandLine result_;
+};
+
+}  // namespace
+
+CommandLine parse_command_line(const std::vector<std::string>& args) { return Parser(args).parse(); }
+
+CommandLine parse_command_line(int argc, const char* const* argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return parse_command_line(args);
+}
+
+std::string usage_text() {
+  return R"(Usage: flowfeatd [OPTIONS]
+Turns packets into per-flow feature records.
+
+Options:
+  --config FILE             YAML configuration; keys left out keep their defaults
+  --read FILE|DIR...        pcap/pcapng files or folders, read as one stream; repeatable;
+                            replaces input.files
+  --output DIR              folder for the records (output.directory)
+  --idle-timeout SECONDS    end a flow after this long without packets
+                            (flows.idle_timeout, 0.001..86400, default 60)
+  --active-timeout SECONDS  end a flow this long after its first packet
+                            (flows.active_timeout, 0.001..86400, default 120)
+  --max-flows N             flows kept at once; the least recently seen is evicted
+                            (flows.max_flows, 1..100000000, default 1000000)
+  --no-dpi                  skip application detection (flows.dpi.enabled: false)
+  --progress WHEN           show progress: auto (only on a terminal), always, never
+                            (input.progress)
+  --check-config [FILE]     check the configuration and the options, then exit
+  --print-schema            print the schema and exit
+  --version                 print the version and exit
+  -h, --help                print this help and exit
+
+Options override the configuration file. Every option also accepts --option=VALUE.
+)";
+}
+
+Config apply_overrides(Config base, const CommandLine& command_line) {
+  std::vector<ConfigOverride> overrides;
+  auto add = [&](const std::optional<std::string>& value, const char* key, const char* option) {
+    if (value) overrides.push_back({key, *value, option});
+  };
+  add(command_line.idle_timeout, "flows.idle_timeout", "--idle-timeout");
+  add(command_line.active_timeout, "flows.active_timeout", "--active-timeout");
+  add(command_line.max_flows, "flows.max_flows", "--max-flows");
+  add(command_line.progress, "input.progress", "--progress");
+  add(command_line.output_directory, "output.directory", "--output");
+  if (command_line.no_dpi) overrides.push_back({"flows.dpi.enabled", "false", "--no-dpi"});
+
+  Config config = apply_config_overrides(std::move(base), overrides);
+  if (!command_line.read_paths.empty()) config.input.files = command_line.read_paths;
+  return config;
+}
+
+}  // namespace flowfeat

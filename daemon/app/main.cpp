@@ -1,0 +1,3 @@
+#include "flowfeat/app/flowfeatd.hpp"
+
+int main(int argc, char** argv) { return flowfeat::run_flowfeatd(argc, argv); }

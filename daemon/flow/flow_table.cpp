@@ -1,0 +1,236 @@
+#include "flowfeat/flow/flow_table.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "flowfeat/core/flow_key.hpp"
+#include "flowfeat/flow/application_classifier.hpp"
+#include "flowfeat/flow/welford_moments.hpp"
+
+namespace flowfeat {
+namespace {
+
+constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
+
+// Everything the table keeps about one open flow. The record fields double as accumulators;
+// moments become mean/stddev when the flow ends.
+struct FlowSlot {
+  FlowKey key;
+  FlowRecord record;
+  WelfordMoments bidirectional_ps;
+  WelfordMoments src2dst_ps;
+  WelfordMoments dst2src_ps;
+  WelfordMoments bidirectional_piat;
+  WelfordMoments src2dst_piat;
+  WelfordMoments dst2src_piat;
+  std::uint64_t src2dst_last_seen_ms = 0;
+  std::uint64_t dst2src_last_seen_ms = 0;
+  ClassificationState classification;
+  std::uint32_t older = kNoSlot;  // neighbours in the least-recently-seen list
+  std::uint32_t newer = kNoSlot;
+};
+
+MeanStddev summarize(const WelfordMoments& m, std::uint64_t count) noexcept { return {m.mean, m.stddev(count)}; }
+
+}  // namespace
+
+class FlowTable::Impl {
+ public:
+  Impl(FlowTableOptions options, RecordHandler on_flow_end)
+      : options_(options), on_flow_end_(std::move(on_flow_end)) {
+    if (options_.dpi_enabled) classifier_.emplace(options_.dpi_packets);
+  }
+
+  ~Impl() {
+    if (!classifier_) return;
+    for (auto& slot : slots_) classifier_->release(slot.classification);
+  }
+
+  void add(const DecodedPacket& packet) {
+    ++stats_.packets;
+    expire_idle(packet.time_ms);
+    const FlowKey key = FlowKey::of(packet);
+    if (auto it = index_.find(key); it != index_.end()) {
+      const std::uint32_t id = it->second;
+      FlowSlot& slot = slots_[id];
+      const std::optional<ExpirationReason> expired = expiry_of(slot, packet.time_ms);
+      if (!expired) {
+        update(slot, packet);
+        touch(id);
+        return;
+      }
+      end(id, *expired);
+    }
+    create(key, packet);
+  }
+
+  void expire_idle(std::uint64_t now_ms) {
+    while (oldest_ != kNoSlot && now_ms - slots_[oldest_].record.bidirectional_last_seen_ms >= options_.idle_timeout_ms) {
+      end(oldest_, ExpirationReason::kIdle);
+    }
+  }
+
+  void flush() {
+    while (oldest_ != kNoSlot) end(oldest_, ExpirationReason::kIdle);
+  }
+
+  std::uint64_t active_flows() const noexcept { return index_.size(); }
+  const FlowTableStats& stats() const noexcept { return stats_; }
+
+ private:
+  // Idle is checked before active, on the packet that hits the flow.
+  std::optional<ExpirationReason> expiry_of(const FlowSlot& slot, std::uint64_t time_ms) const noexcept {
+    if (time_ms - slot.record.bidirectional_last_seen_ms >= options_.idle_timeout_ms) return ExpirationReason::kIdle;
+    if (time_ms - slot.record.bidirectional_first_seen_ms >= options_.active_timeout_ms) return ExpirationReason::kActive;
+    return std::nullopt;
+  }
+
+  void create(const FlowKey& key, const DecodedPacket& packet) {
+    if (index_.size() >= options_.max_flows && oldest_ != kNoSlot) end(oldest_, ExpirationReason::kEvicted);
+    const std::uint32_t id = allocate_slot();
+    FlowSlot& slot = slots_[id];
+    slot = FlowSlot{};
+    slot.key = key;
+    FlowRecord& r = slot.record;
+    r.src_ip = packet.src_ip;
+    r.dst_ip = packet.dst_ip;
+    r.src_port = packet.src_port;
+    r.dst_port = packet.dst_port;
+    r.protocol = packet.protocol;
+    r.ip_version = packet.ip_version;
+    r.vlan_id = packet.vlan_id;
+    r.tunnel = packet.tunnel;
+    r.bidirectional_first_seen_ms = packet.time_ms;
+    r.bidirectional_last_seen_ms = packet.time_ms;
+    r.bidirectional_packets = 1;
+    r.bidirectional_bytes = packet.wire_length;
+    r.src2dst_packets = 1;
+    r.src2dst_bytes = packet.wire_length;
+    slot.src2dst_last_seen_ms = packet.time_ms;
+    const double size = packet.wire_length;
+    slot.bidirectional_ps.add(size, 1);
+    slot.src2dst_ps.add(size, 1);
+    if (classifier_ && !classifier_->start(slot.classification, packet, packet.time_ms)) {
+      ++stats_.dpi_allocation_failures;
+      slot.classification.completed = true;
+    }
+    index_.emplace(key, id);
+    link_newest(id);
+    ++stats_.flows_created;
+  }
+
+  void update(FlowSlot& slot, const DecodedPacket& packet) {
+    FlowRecord& r = slot.record;
+    const double size = packet.wire_length;
+    const bool from_src = packet.src_port == r.src_port && packet.dst_port == r.dst_port &&
+                          packet.src_ip == r.src_ip && packet.dst_ip == r.dst_ip;
+
+    const std::uint64_t bidirectional_piat = packet.time_ms - r.bidirectional_last_seen_ms;
+    ++r.bidirectional_packets;
+    r.bidirectional_last_seen_ms = packet.time_ms;
+    if (classifier_) classifier_->update(slot.classification, packet, packet.time_ms, r.bidirectional_packets);
+    r.bidirectional_bytes += packet.wire_length;
+    slot.bidirectional_ps.add(size, r.bidirectional_packets);
+    slot.bidirectional_piat.add(static_cast<double>(bidirectional_piat), r.bidirectional_packets - 1);
+
+    if (from_src) {
+      ++r.src2dst_packets;
+      const std::uint64_t piat = packet.time_ms - slot.src2dst_last_seen_ms;
+      slot.src2dst_last_seen_ms = packet.time_ms;
+      r.src2dst_bytes += packet.wire_length;
+      slot.src2dst_ps.add(size, r.src2dst_packets);
+      slot.src2dst_piat.add(static_cast<double>(piat), r.src2dst_packets - 1);
+    } else {
+      ++r.dst2src_packets;
+      r.dst2src_bytes += packet.wire_length;
+      slot.dst2src_ps.add(size, r.dst2src_packets);
+      if (r.dst2src_packets > 1) {
+        slot.dst2src_piat.add(static_cast<double>(packet.time_ms - slot.dst2src_last_seen_ms), r.dst2src_packets - 1);
+      }
+      slot.dst2src_last_seen_ms = packet.time_ms;
+    }
+  }
+
+  void end(std::uint32_t id, ExpirationReason reason) {
+    FlowSlot& slot = slots_[id];
+    FlowRecord& r = slot.record;
+    r.expiration = reason;
+    r.bidirectional_ps = summarize(slot.bidirectional_ps, r.bidirectional_packets);
+    r.src2dst_ps = summarize(slot.src2dst_ps, r.src2dst_packets);
+    r.dst2src_ps = summarize(slot.dst2src_ps, r.dst2src_packets);
+    r.bidirectional_piat_ms = summarize(slot.bidirectional_piat, r.bidirectional_packets - 1);
+    r.src2dst_piat_ms = summarize(slot.src2dst_piat, r.src2dst_packets - 1);
+    r.dst2src_piat_ms =
+        summarize(slot.dst2src_piat, r.dst2src_packets > 0 ? r.dst2src_packets - 1 : 0);
+    if (classifier_) {
+      classifier_->finish(slot.classification);
+      classifier_->name(slot.classification, r.application_name.data(), r.application_name.size());
+    }
+    switch (reason) {
+      case ExpirationReason::kIdle: ++stats_.flows_ended_idle; break;
+      case ExpirationReason::kActive: ++stats_.flows_ended_active; break;
+      case ExpirationReason::kEvicted: ++stats_.flows_evicted; break;
+    }
+    unlink(id);
+    index_.erase(slot.key);
+    free_slots_.push_back(id);
+    on_flow_end_(r);
+  }
+
+  std::uint32_t allocate_slot() {
+    if (!free_slots_.empty()) {
+      const std::uint32_t id = free_slots_.back();
+      free_slots_.pop_back();
+      return id;
+    }
+    slots_.emplace_back();
+    return static_cast<std::uint32_t>(slots_.size() - 1);
+  }
+
+  // The list is ordered by last-seen time because packet times never go backwards.
+  void link_newest(std::uint32_t id) {
+    FlowSlot& slot = slots_[id];
+    slot.older = newest_;
+    slot.newer = kNoSlot;
+    if (newest_ != kNoSlot) slots_[newest_].newer = id;
+    newest_ = id;
+    if (oldest_ == kNoSlot) oldest_ = id;
+  }
+
+  void unlink(std::uint32_t id) {
+    FlowSlot& slot = slots_[id];
+    if (slot.older != kNoSlot) slots_[slot.older].newer = slot.newer; else oldest_ = slot.newer;
+    if (slot.newer != kNoSlot) slots_[slot.newer].older = slot.older; else newest_ = slot.older;
+    slot.older = slot.newer = kNoSlot;
+  }
+
+  void touch(std::uint32_t id) {
+    if (id == newest_) return;
+    unlink(id);
+    link_newest(id);
+  }
+
+  FlowTableOptions options_;
+  RecordHandler on_flow_end_;
+  std::optional<ApplicationClassifier> classifier_;
+  absl::flat_hash_map<FlowKey, std::uint32_t> index_;
+  std::vector<FlowSlot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::uint32_t oldest_ = kNoSlot;
+  std::uint32_t newest_ = kNoSlot;
+  FlowTableStats stats_;
+};
+
+FlowTable::FlowTable(FlowTableOptions options, RecordHandler on_flow_end)
+    : impl_(std::make_unique<Impl>(options, std::move(on_flow_end))) {}
+FlowTable::~FlowTable() = default;
+void FlowTable::add(const DecodedPacket& packet) { impl_->add(packet); }
+void FlowTable::expire_idle(std::uint64_t now_ms) { impl_->expire_idle(now_ms); }
+void FlowTable::flush() { impl_->flush(); }
+std::uint64_t FlowTable::active_flows() const noexcept { return impl_->active_flows(); }
+const FlowTableStats& FlowTable::stats() const noexcept { return impl_->stats(); }
+
+}  // namespace flowfeat

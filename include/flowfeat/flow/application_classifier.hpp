@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "flowfeat/core/decoded_packet.hpp"
+
+namespace flowfeat {
+
+// Per-flow state of application detection. Holds the nDPI flow only while inspection runs.
+struct ClassificationState {
+  void* inspection = nullptr;  // nDPI flow struct, owned; released when detection completes
+  std::uint16_t master_protocol = 0;
+  std::uint16_t app_protocol = 0;
+  std::uint16_t category = 0;
+  bool completed = false;
+};
+
+// Application detection with nDPI (application_name). Inspects the first `max_packets` packets of a
+// flow, both directions, then gives up with a port/address guess. One nDPI module per instance;
+// owned by one flow table (one thread); not thread-safe.
+class ApplicationClassifier {
+ public:
+  explicit ApplicationClassifier(std::uint32_t max_packets);
+  ~ApplicationClassifier();
+  ApplicationClassifier(const ApplicationClassifier&) = delete;
+  ApplicationClassifier& operator=(const ApplicationClassifier&) = delete;
+
+  // First packet of a new flow. Returns false when memory for inspection could not be had.
+  bool start(ClassificationState& state, const DecodedPacket& packet, std::uint64_t time_ms) noexcept;
+  // A later packet; packet_number is the flow's packet count including this one.
+  void update(ClassificationState& state, const DecodedPacket& packet, std::uint64_t time_ms,
+              std::uint64_t packet_number) noexcept;
+  // The flow ended: guess if nothing was detected, release inspection memory.
+  void finish(ClassificationState& state) noexcept;
+  // Releases inspection memory without guessing (flow discarded).
+  void release(ClassificationState& state) noexcept;
+
+  // "Master.App", the known one, or "Unknown", NUL-terminated into buffer.
+  void name(const ClassificationState& state, char* buffer, std::size_t size) const noexcept;
+
+ private:
+  void give_up(ClassificationState& state) noexcept;
+
+  struct Module;
+  std::unique_ptr<Module> module_;
+  std::uint32_t max_packets_;
+};
+
+}  // namespace flowfeat
