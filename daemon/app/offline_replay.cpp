@@ -12,11 +12,20 @@ std::uint64_t ReplaySummary::packets_ignored_total() const noexcept {
   return std::accumulate(packets_ignored.begin(), packets_ignored.end(), std::uint64_t{0});
 }
 
+DecoderOptions decoder_options(const FlowConfig& flows) {
+  return {.decode_tunnels = flows.decode_tunnels,
+          .reference_quirks = flows.reference_quirks ? std::uint8_t{kAllReferenceQuirks} : std::uint8_t{0}};
+}
+
 ReplaySummary replay(const Config& config, PacketSource& source, const FlowTable::RecordHandler& on_flow_end,
                      const ReplayProgress& progress) {
+  return replay(config, decoder_options(config.flows), source, on_flow_end, progress);
+}
+
+ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options, PacketSource& source,
+                     const FlowTable::RecordHandler& on_flow_end, const ReplayProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
-  const Decoder decoder({.decode_tunnels = config.flows.decode_tunnels,
-                         .reference_quirks = config.flows.reference_quirks});
+  const Decoder decoder(decoder_options);
   FlowTable table({.idle_timeout_ms = config.flows.idle_timeout_ms,
                    .active_timeout_ms = config.flows.active_timeout_ms,
                    .max_flows = config.flows.max_flows,

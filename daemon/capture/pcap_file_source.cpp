@@ -16,7 +16,6 @@ namespace fs = std::filesystem;
 
 // ftell may cost a system call, so the read position is sampled only once per this many packets.
 constexpr std::uint64_t kPositionSampleInterval = 1024;
-constexpr long kMicrosPerSecond = 1'000'000L;
 
 struct PcapCloser {
   void operator()(pcap_t* handle) const noexcept { pcap_close(handle); }
@@ -182,19 +181,8 @@ bool PcapFileSource::next(RawPacket& packet) noexcept {
       continue;
     }
 
-    std::int64_t seconds = header->ts.tv_sec;
-    long micros = header->ts.tv_usec;  // microseconds, given the precision requested at open
-    if (micros < 0 || micros >= kMicrosPerSecond) [[unlikely]] {
-      // Some writers store out-of-range fractions; carry them so ts_nsec stays within the second.
-      seconds += micros / kMicrosPerSecond;
-      micros %= kMicrosPerSecond;
-      if (micros < 0) {
-        micros += kMicrosPerSecond;
-        --seconds;
-      }
-    }
-    packet.ts_sec = seconds;
-    packet.ts_nsec = static_cast<std::uint32_t>(micros) * 1000u;
+    packet.ts_sec = header->ts.tv_sec;
+    packet.ts_usec = header->ts.tv_usec;  // microseconds, given the precision requested at open
     packet.captured_length = header->caplen;
     packet.wire_length = header->len;
     packet.link_type = s.link_type;

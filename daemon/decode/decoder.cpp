@@ -97,7 +97,7 @@ DecodeStatus decode_link(int link_type, Walk& w, const DecoderOptions& options) 
       const std::uint32_t family = be32(frame);
       // The family is written in the capturing host's byte order; the reference only accepts
       // big-endian 2 as IPv4 and takes everything else for IPv6.
-      const bool ipv4 = family == 2 || (!options.reference_quirks && family == 0x02000000);
+      const bool ipv4 = family == 2 || (!options.has(kQuirkLinkTypeGatesIpv4) && family == 0x02000000);
       w.type = ipv4 ? kTypeIpv4 : kTypeIpv6;
       w.ip_offset = w.eth_offset + 4;
       return DecodeStatus::kOk;
@@ -136,7 +136,7 @@ DecodeStatus decode_link(int link_type, Walk& w, const DecoderOptions& options) 
       if (w.ethernet_payload_length != 0) {
         const std::uint8_t* llc = w.data + w.ip_offset;
         if (llc[0] == 0xaa || llc[1] == 0xaa) {
-          w.type = options.reference_quirks ? le16(llc + 6) : be16(llc + 6);
+          w.type = options.has(kQuirkLlcSnapHostOrder) ? le16(llc + 6) : be16(llc + 6);
           w.ip_offset += 8;
         } else if (llc[0] == 0x42 || llc[1] == 0x42) {
           return DecodeStatus::kNotIp;  // spanning tree
@@ -149,7 +149,7 @@ DecodeStatus decode_link(int link_type, Walk& w, const DecoderOptions& options) 
       w.ip_offset = w.eth_offset + 16;
       return DecodeStatus::kOk;
     case link_type::kLinuxSll2:
-      if (options.reference_quirks) return DecodeStatus::kUnknownLinkType;
+      if (options.has(kQuirkNoLinuxSll2)) return DecodeStatus::kUnknownLinkType;
       w.type = be16(frame);
       w.ip_offset = w.eth_offset + 20;
       return DecodeStatus::kOk;
@@ -181,7 +181,9 @@ DecodeStatus decode_link(int link_type, Walk& w, const DecoderOptions& options) 
 
 // VLAN tags, MPLS label stacks and PPPoE sessions between the link header and IP.
 DecodeStatus skip_shims(Walk& w, const DecoderOptions& options) noexcept {
-  auto is_vlan = [&](std::uint16_t type) { return type == kTypeVlan || (!options.reference_quirks && type == kTypeQinq); };
+  auto is_vlan = [&](std::uint16_t type) {
+    return type == kTypeVlan || (type == kTypeQinq && !options.has(kQuirkNo8021ad));
+  };
   for (;;) {
     if (is_vlan(w.type)) {
       if (w.ip_offset + 4 >= w.caplen) return DecodeStatus::kTruncatedHeader;
@@ -212,7 +214,7 @@ DecodeStatus skip_shims(Walk& w, const DecoderOptions& options) noexcept {
 
 DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint32_t captured_length,
                              std::uint32_t wire_length, std::uint64_t time_ms, DecodedPacket& out) const noexcept {
-  const bool quirks = options_.reference_quirks;
+  const bool sixteen_bit_sizes = options_.has(kQuirkSixteenBitSizes);
   Walk w{data, captured_length};
   const std::uint8_t* ip4 = nullptr;
   const std::uint8_t* ip6 = nullptr;
@@ -234,7 +236,7 @@ DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint3
     const std::uint8_t version = ip[0] >> 4;
     // The reference reads the fragment field and protocol only when the link said IPv4; we trust
     // the header itself.
-    if (quirks ? w.type == kTypeIpv4 : version == 4) {
+    if (options_.has(kQuirkLinkTypeGatesIpv4) ? w.type == kTypeIpv4 : version == 4) {
       fragment_field = be16(ip + 6);
       protocol = ip[9];
     }
@@ -260,7 +262,7 @@ DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint3
         return DecodeStatus::kIpv6PayloadBeyondCapture;
       }
       std::uint32_t ip_size = captured_length - w.ip_offset;
-      if (quirks) ip_size &= 0xFFFF;
+      if (sixteen_bit_sizes) ip_size &= 0xFFFF;
       const std::uint8_t* l4 = ip + kIpv6HeaderLength;
       if (auto s = skip_ipv6_extensions(ip_size - kIpv6HeaderLength, l4, payload_length, protocol);
           s != DecodeStatus::kOk) {
@@ -349,7 +351,7 @@ DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint3
 
   // Transport layer of the innermost IP header.
   std::uint32_t ip_size = captured_length - w.ip_offset;
-  if (quirks) ip_size &= 0xFFFF;
+  if (sixteen_bit_sizes) ip_size &= 0xFFFF;
   const std::uint8_t* ip = ip4 != nullptr ? ip4 : ip6;
   std::uint32_t l4_offset = 0;
   std::uint32_t l4_length = 0;
@@ -395,7 +397,7 @@ DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint3
   }
   out.protocol = protocol;
   out.time_ms = time_ms;
-  out.wire_length = quirks ? (wire_length & 0xFFFF) : wire_length;
+  out.wire_length = sixteen_bit_sizes ? (wire_length & 0xFFFF) : wire_length;
   out.vlan_id = w.vlan_id;
   out.tunnel = w.tunnel;
   out.ip_header = ip;

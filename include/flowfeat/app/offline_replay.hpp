@@ -8,6 +8,7 @@
 #include "flowfeat/config/config.hpp"
 #include "flowfeat/core/flow_record.hpp"
 #include "flowfeat/decode/decode_status.hpp"
+#include "flowfeat/decode/decoder.hpp"
 #include "flowfeat/flow/flow_table.hpp"
 
 namespace flowfeat {
@@ -30,5 +31,12 @@ using ReplayProgress = std::function<void(const SourceStats&, std::uint64_t pack
 // the single-threaded offline path. Records reach on_flow_end in a deterministic order.
 ReplaySummary replay(const Config& config, PacketSource& source, const FlowTable::RecordHandler& on_flow_end,
                      const ReplayProgress& progress = {});
+
+// Same with explicit decoder options (for comparisons that reproduce single reference quirks).
+ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options, PacketSource& source,
+                     const FlowTable::RecordHandler& on_flow_end, const ReplayProgress& progress = {});
+
+// The decoder options a configuration asks for.
+DecoderOptions decoder_options(const FlowConfig& flows);
 
 }  // namespace flowfeat

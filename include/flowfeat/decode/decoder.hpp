@@ -7,13 +7,25 @@
 
 namespace flowfeat {
 
+// Known decoding bugs of the reference that flowfeat does not copy. Each can be switched back on,
+// alone or together, to compare with the reference's output (docs/FIDELITY.md).
+enum ReferenceQuirk : std::uint8_t {
+  kQuirkSixteenBitSizes = 1 << 0,      // frame and IP sizes wrap above 65535
+  kQuirkLlcSnapHostOrder = 1 << 1,     // the LLC/SNAP protocol field read in host byte order
+  kQuirkLinkTypeGatesIpv4 = 1 << 2,    // IPv4 fragment filter and tunnel decoding only when the link
+                                       // layer said 0x0800; NULL/loopback IPv4 taken for IPv6
+  kQuirkNoLinuxSll2 = 1 << 3,          // Linux cooked capture v2 not decoded
+  kQuirkNo8021ad = 1 << 4,             // 802.1ad (0x88a8) service tags not decoded
+  kAllReferenceQuirks = 0x1F,
+};
+
 struct DecoderOptions {
   // Decapsulate GTP-U (2152), TZSP (37008) and CAPWAP data (5247). IP-in-IP is always followed.
   bool decode_tunnels = true;
-  // Reproduce the reference's known decoding bugs (16-bit sizes, LLC/SNAP type in host order,
-  // fragment filter and tunnel decoding tied to an Ethernet type of IPv4, no SLL2, no 802.1ad).
-  // Only for comparisons with the reference; see docs/FIDELITY.md.
-  bool reference_quirks = false;
+  // ReferenceQuirk bits to reproduce; 0 in normal operation.
+  std::uint8_t reference_quirks = 0;
+
+  bool has(ReferenceQuirk quirk) const noexcept { return (reference_quirks & quirk) != 0; }
 };
 
 // Turns one captured frame into a DecodedPacket, following the reference's parsing rules.

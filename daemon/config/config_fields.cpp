@@ -1,0 +1,204 @@
+#include "config_fields.hpp"
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+#include <limits>
+
+namespace flowfeat::config_detail {
+namespace {
+
+constexpr std::uint64_t max_timeout_ms = 86'400'000;  // one day
+constexpr std::uint64_t max_flows_limit = 100'000'000;
+constexpr std::uint64_t max_dpi_packets = 255;
+
+struct Decimal {
+  bool negative = false;
+  bool overflow = false;
+  bool too_precise = false;  // nonzero digits beyond the requested decimals
+  std::uint64_t scaled = 0;  // value * 10^decimals
+};
+
+// Parses [-]digits[.digits]; nullopt when the text is not written that way (exponents, units and
+// hex are refused so a value means the same to every reader).
+std::optional<Decimal> parse_decimal(std::string_view text, int decimals) {
+  Decimal d;
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  constexpr std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() / 10;
+  auto push_digit = [&](char c) {
+    if (d.scaled > limit) {
+      d.overflow = true;
+      return;
+    }
+    d.scaled = d.scaled * 10 + static_cast<std::uint64_t>(c - '0');
+  };
+  std::size_t int_digits = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) push_digit(text[i]);
+  if (int_digits == 0) return std::nullopt;
+  int frac_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::size_t start = i;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (frac_digits < decimals) {
+        push_digit(text[i]);
+        ++frac_digits;
+      } else if (text[i] != '0') {
+        d.too_precise = true;
+      }
+    }
+    if (i == start) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  for (; frac_digits < decimals; ++frac_digits) {
+    if (d.scaled > limit) d.overflow = true;
+    else d.scaled *= 10;
+  }
+  return d;
+}
+
+std::optional<std::string> out_of_range(std::string_view text) { return quote(text) + " is out of range"; }
+
+std::optional<std::string> parse_seconds(std::string_view text, std::uint64_t& out_ms) {
+  std::optional<Decimal> d = parse_decimal(text, 3);
+  if (!d) return "expected a number of seconds, got " + quote(text);
+  if (d->too_precise) return quote(text) + " is finer than a millisecond";
+  if (d->negative || d->overflow || d->scaled == 0 || d->scaled > max_timeout_ms) return out_of_range(text);
+  out_ms = d->scaled;
+  return std::nullopt;
+}
+
+template <typename T>
+std::optional<std::string> parse_count(std::string_view text, std::uint64_t max, T& out) {
+  std::optional<Decimal> d = parse_decimal(text, 0);
+  if (!d || text.find('.') != std::string_view::npos) {
+    return "expected a whole number, got " + quote(text);
+  }
+  if (d->negative || d->overflow || d->scaled == 0 || d->scaled > max) return out_of_range(text);
+  out = static_cast<T>(d->scaled);
+  return std::nullopt;
+}
+
+// YAML 1.2 core booleans only: "yes", "on" and friends are YAML 1.1 and read differently by
+// different tools.
+std::optional<std::string> parse_bool(std::string_view text, bool& out) {
+  for (std::string_view t : {"true", "True", "TRUE"}) {
+    if (text == t) {
+      out = true;
+      return std::nullopt;
+    }
+  }
+  for (std::string_view f : {"false", "False", "FALSE"}) {
+    if (text == f) {
+      out = false;
+      return std::nullopt;
+    }
+  }
+  return "expected true or false, got " + quote(text);
+}
+
+std::optional<std::string> parse_choice(std::string_view text, std::initializer_list<std::string_view> choices,
+                                        std::string& out) {
+  for (std::string_view c : choices) {
+    if (text == c) {
+      out = std::string(text);
+      return std::nullopt;
+    }
+  }
+  return quote(text) + " is not a valid value";
+}
+
+std::optional<std::string> parse_path(std::string_view text, std::string& out) {
+  if (text.empty()) return "expected a path, got an empty string";
+  out = std::string(text);
+  return std::nullopt;
+}
+
+constexpr std::array<Field, 12> field_table{{
+    {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
+    {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.active_timeout_ms); }},
+    {"flows.max_flows", ValueType::count, "1..100000000",
+     [](Config& c, std::string_view t) { return parse_count(t, max_flows_limit, c.flows.max_flows); }},
+    {"flows.decode_tunnels", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.flows.decode_tunnels); }},
+    {"flows.reference_quirks", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.flows.reference_quirks); }},
+    {"flows.dpi.enabled", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.flows.dpi_enabled); }},
+    {"flows.dpi.packets", ValueType::count, "1..255",
+     [](Config& c, std::string_view t) { return parse_count(t, max_dpi_packets, c.flows.dpi_packets); }},
+    {"input.files", ValueType::text_list, "a list of capture files or folders",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::string path;
+       if (auto problem = parse_path(t, path)) return problem;
+       c.input.files.push_back(std::move(path));
+       return std::nullopt;
+     },
+     [](Config& c) { c.input.files.clear(); }},
+    {"input.progress", ValueType::text, "auto, always, never",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"auto", "always", "never"}, c.input.progress); }},
+    {"output.directory", ValueType::text, "a non-empty path",
+     [](Config& c, std::string_view t) { return parse_path(t, c.output.directory); }},
+    {"output.format", ValueType::text, "csv",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"csv"}, c.output.format); }},
+    {"logging.level", ValueType::text, "trace, debug, info, warn, error",
+     [](Config& c, std::string_view t) {
+       return parse_choice(t, {"trace", "debug", "info", "warn", "error"}, c.logging.level);
+     }},
+}};
+
+}  // namespace
+
+std::span<const Field> fields() { return field_table; }
+
+const Field* find_field(std::string_view key) {
+  for (const Field& f : field_table) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
+}
+
+std::string_view type_name(ValueType type) {
+  switch (type) {
+    case ValueType::seconds: return "a number of seconds";
+    case ValueType::count: return "a whole number";
+    case ValueType::boolean: return "true or false";
+    case ValueType::text: return "a string";
+    case ValueType::text_list: return "a list of strings";
+  }
+  return "a value";
+}
+
+std::string quote(std::string_view text) {
+  constexpr std::size_t max_shown = 64;
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > max_shown) out += "...";
+  out += '"';
+  return out;
+}
+
+}  // namespace flowfeat::config_detail
