@@ -155,7 +155,7 @@ Options:
   --progress WHEN           show progress: auto (only on a terminal), always, never
                             (input.progress)
   --check-config [FILE]     check the configuration and the options, then exit
-  --print-schema            print the schema and exit
+  --print-schema            print the columns of the output records and exit
   --version                 print the version and exit
   -h, --help                print this help and exit
 

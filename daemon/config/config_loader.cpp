@@ -1,5 +1,6 @@
 #include "flowfeat/config/config_loader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -172,24 +174,64 @@ class Walker {
   Problems& problems_;
 };
 
+// Remembers where the first event of a document is.
+class FirstEventMark : public YAML::EventHandler {
+ public:
+  YAML::Mark mark = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark& m) override { note(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& m) {
+    if (mark.is_null()) mark = m;
+  }
+};
+
+// Where a second document starts, if there is one. YAML::LoadAll is not used: yaml-cpp 0.7 loops
+// forever, allocating, on a stray ',' (jbeder/yaml-cpp#1040); two parser steps are always bounded.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstEventMark first;
+  FirstEventMark second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
+  return second.mark;
+}
+
 }  // namespace
 
 Config load_config_text(std::string_view yaml, std::string_view source) {
   Config config;
   Problems problems;
-  std::vector<YAML::Node> documents;
+  const std::string text(yaml);
+  YAML::Node root;
+  std::optional<YAML::Mark> extra_document;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    root = YAML::Load(text);
+    extra_document = second_document(text);
   } catch (const YAML::Exception& e) {
     std::string message = "invalid YAML: " + e.msg;
     if (e.mark.column >= 0) message += " (column " + std::to_string(e.mark.column + 1) + ")";
     throw ConfigError(std::string(source), {{"", std::move(message), line_of(e.mark)}});
   }
-  if (documents.size() > 1) {
-    problems.push_back({"", "several YAML documents; a configuration is a single document",
-                        line_of(documents[1].Mark())});
+  if (extra_document) {
+    problems.push_back({"", "invalid YAML: content after the end of the first document; a configuration is a "
+                            "single document",
+                        line_of(*extra_document)});
   }
-  if (!documents.empty()) Walker(config, problems).walk_root(documents.front());
+  Walker(config, problems).walk_root(root);
   if (!problems.empty()) throw ConfigError(std::string(source), std::move(problems));
   return config;
 }

@@ -1,49 +1,55 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
 #include "flowfeat/core/decoded_packet.hpp"
 #include "flowfeat/core/ip_address.hpp"
-#include "flowfeat/core/tunnel_type.hpp"
 
 namespace flowfeat {
 
 // Direction-free identity of a flow: the unordered pair of endpoints (ip, port), the protocol, the
-// innermost VLAN id and the tunnel type. Endpoints are stored ordered ((ip, port) ascending) so that
-// both directions of a conversation produce the same key.
-struct FlowKey {
-  IpAddress low_ip;
-  IpAddress high_ip;
-  std::uint16_t low_port = 0;
-  std::uint16_t high_port = 0;
-  std::uint16_t vlan_id = 0;
-  std::uint8_t protocol = 0;
-  TunnelType tunnel = TunnelType::kNone;
-
+// innermost VLAN id and the tunnel type. Endpoints are stored ordered so that both directions of a
+// conversation give the same key. Packed into machine words, because it is hashed and compared
+// for every packet.
+class FlowKey {
+ public:
   static FlowKey of(const DecodedPacket& p) noexcept {
-    FlowKey k;
     const bool src_first = p.src_ip < p.dst_ip || (p.src_ip == p.dst_ip && p.src_port <= p.dst_port);
-    k.low_ip = src_first ? p.src_ip : p.dst_ip;
-    k.high_ip = src_first ? p.dst_ip : p.src_ip;
-    k.low_port = src_first ? p.src_port : p.dst_port;
-    k.high_port = src_first ? p.dst_port : p.src_port;
-    k.vlan_id = p.vlan_id;
-    k.protocol = p.protocol;
-    k.tunnel = p.tunnel;
+    const IpAddress& low_ip = src_first ? p.src_ip : p.dst_ip;
+    const IpAddress& high_ip = src_first ? p.dst_ip : p.src_ip;
+    FlowKey k;
+    k.words_[0] = low_ip.word(0);
+    k.words_[1] = low_ip.word(1);
+    k.words_[2] = high_ip.word(0);
+    k.words_[3] = high_ip.word(1);
+    const std::uint64_t low_port = src_first ? p.src_port : p.dst_port;
+    const std::uint64_t high_port = src_first ? p.dst_port : p.src_port;
+    k.words_[4] = low_port | (high_port << 16) | (std::uint64_t{p.vlan_id} << 32) |
+                  (std::uint64_t{p.protocol} << 48) | (std::uint64_t{static_cast<std::uint8_t>(p.tunnel)} << 56);
+    k.words_[5] = std::uint64_t{low_ip.version} | (std::uint64_t{high_ip.version} << 8);
     return k;
   }
 
-  // Symmetric hash support for absl containers.
-  template <typename H>
-  friend H AbslHashValue(H h, const FlowKey& k) {
-    return H::combine(std::move(h), k.low_ip.bytes, k.low_ip.version, k.high_ip.bytes, k.high_ip.version,
-                      k.low_port, k.high_port, k.vlan_id, k.protocol, k.tunnel);
+  friend bool operator==(const FlowKey& a, const FlowKey& b) noexcept {
+    std::uint64_t difference = 0;
+    for (std::size_t i = 0; i < kWords; ++i) difference |= a.words_[i] ^ b.words_[i];
+    return difference == 0;
   }
 
-  friend bool operator==(const FlowKey&, const FlowKey&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const FlowKey& k) {
+    return H::combine_contiguous(std::move(h), k.words_.data(), kWords);
+  }
+
+ private:
+  static constexpr std::size_t kWords = 6;
+  std::array<std::uint64_t, kWords> words_{};
 };
 static_assert(std::is_trivially_copyable_v<FlowKey>);
+static_assert(sizeof(FlowKey) == 48);
 
 }  // namespace flowfeat

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -33,8 +34,22 @@ struct IpAddress {
   // Text form as inet_ntop writes it ("10.0.0.1", "fe80::1").
   std::string to_string() const;
 
-  friend bool operator==(const IpAddress&, const IpAddress&) = default;
-  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+  // Equality and a total order, on whole machine words: both sit on the per-packet path. The order
+  // is not the textual one; it only has to be consistent.
+  friend bool operator==(const IpAddress& a, const IpAddress& b) noexcept {
+    return ((a.word(0) ^ b.word(0)) | (a.word(1) ^ b.word(1))) == 0 && a.version == b.version;
+  }
+  friend std::strong_ordering operator<=>(const IpAddress& a, const IpAddress& b) noexcept {
+    if (a.word(0) != b.word(0)) return a.word(0) <=> b.word(0);
+    if (a.word(1) != b.word(1)) return a.word(1) <=> b.word(1);
+    return a.version <=> b.version;
+  }
+
+  std::uint64_t word(int i) const noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data() + 8 * i, sizeof(w));
+    return w;
+  }
 };
 static_assert(std::is_trivially_copyable_v<IpAddress>);
 

@@ -1,0 +1,387 @@
+#include "flowfeat/config/config_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace flowfeat {
+namespace {
+
+// The problems of the ConfigError thrown for yaml, as "key: message" lines; fails the test when
+// the text loads.
+std::vector<std::string> problems_of(const std::string& yaml) {
+  try {
+    load_config_text(yaml);
+  } catch (const ConfigError& e) {
+    std::vector<std::string> out;
+    for (const ConfigError::Problem& p : e.problems()) out.push_back(p.text());
+    return out;
+  }
+  ADD_FAILURE() << "no ConfigError for:\n" << yaml;
+  return {};
+}
+
+ConfigError error_of(const std::string& yaml) {
+  try {
+    load_config_text(yaml, "test.yaml");
+  } catch (const ConfigError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no ConfigError for:\n" << yaml;
+  return ConfigError("", {{"", "none", 0}});
+}
+
+// A file in the temporary folder, removed at the end of the test.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& content) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("flowfeat_config_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".yaml");
+    std::ofstream(path_) << content;
+  }
+  ~TempFile() { std::filesystem::remove(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(ConfigDefaults, MatchTheNotebook) {
+  const Config c;
+  EXPECT_EQ(c.flows.idle_timeout_ms, 60'000u);
+  EXPECT_EQ(c.flows.active_timeout_ms, 120'000u);
+  EXPECT_EQ(c.flows.max_flows, 1'000'000u);
+  EXPECT_TRUE(c.flows.decode_tunnels);
+  EXPECT_TRUE(c.flows.dpi_enabled);
+  EXPECT_EQ(c.flows.dpi_packets, 20u);
+  EXPECT_FALSE(c.flows.reference_quirks);
+  EXPECT_TRUE(c.input.files.empty());
+  EXPECT_EQ(c.input.progress, "auto");
+  EXPECT_EQ(c.output.directory, "flowfeat-output");
+  EXPECT_EQ(c.output.format, "csv");
+  EXPECT_EQ(c.logging.level, "info");
+}
+
+TEST(ConfigLoader, EmptyTextGivesDefaults) {
+  EXPECT_EQ(load_config_text(""), Config{});
+  EXPECT_EQ(load_config_text("# only a comment\n\n"), Config{});
+  EXPECT_EQ(load_config_text("---\n"), Config{});
+}
+
+TEST(ConfigLoader, EmptySectionsKeepDefaults) {
+  EXPECT_EQ(load_config_text("flows:\n  # idle_timeout: 5\ninput:\noutput:\nlogging:\n"), Config{});
+}
+
+TEST(ConfigLoader, ParsesEveryKey) {
+  const Config c = load_config_text(R"(
+flows:
+  idle_timeout: 15
+  active_timeout: 1800.5
+  max_flows: 42
+  decode_tunnels: false
+  reference_quirks: true
+  dpi:
+    enabled: false
+    packets: 255
+input:
+  files: [a.pcap, "dir with spaces/", b.pcapng]
+  progress: never
+output:
+  directory: /var/lib/flowfeat
+  format: csv
+logging:
+  level: debug
+)");
+  EXPECT_EQ(c.flows.idle_timeout_ms, 15'000u);
+  EXPECT_EQ(c.flows.active_timeout_ms, 1'800'500u);
+  EXPECT_EQ(c.flows.max_flows, 42u);
+  EXPECT_FALSE(c.flows.decode_tunnels);
+  EXPECT_TRUE(c.flows.reference_quirks);
+  EXPECT_FALSE(c.flows.dpi_enabled);
+  EXPECT_EQ(c.flows.dpi_packets, 255u);
+  EXPECT_EQ(c.input.files, (std::vector<std::string>{"a.pcap", "dir with spaces/", "b.pcapng"}));
+  EXPECT_EQ(c.input.progress, "never");
+  EXPECT_EQ(c.output.directory, "/var/lib/flowfeat");
+  EXPECT_EQ(c.output.format, "csv");
+  EXPECT_EQ(c.logging.level, "debug");
+}
+
+TEST(ConfigLoader, KeysLeftOutKeepDefaults) {
+  const Config c = load_config_text("flows:\n  dpi:\n    packets: 5\n");
+  Config expected;
+  expected.flows.dpi_packets = 5;
+  EXPECT_EQ(c, expected);
+}
+
+TEST(ConfigLoader, TimeoutsAcceptMillisecondsAndTheBounds) {
+  EXPECT_EQ(load_config_text("flows: {idle_timeout: 0.001}").flows.idle_timeout_ms, 1u);
+  EXPECT_EQ(load_config_text("flows: {idle_timeout: 0.25}").flows.idle_timeout_ms, 250u);
+  EXPECT_EQ(load_config_text("flows: {idle_timeout: 86400}").flows.idle_timeout_ms, 86'400'000u);
+  EXPECT_EQ(load_config_text("flows: {active_timeout: 2.5000}").flows.active_timeout_ms, 2'500u);
+  // Independent of each other: an active timeout below the idle one is legal.
+  const Config c = load_config_text("flows: {idle_timeout: 100, active_timeout: 10}");
+  EXPECT_EQ(c.flows.idle_timeout_ms, 100'000u);
+  EXPECT_EQ(c.flows.active_timeout_ms, 10'000u);
+}
+
+TEST(ConfigLoader, TimeoutsOutOfRange) {
+  for (const char* value : {"0", "0.0", "-1", "86400.001", "86401", "99999999999999999999999"}) {
+    const auto problems = problems_of(std::string("flows:\n  idle_timeout: ") + value + "\n");
+    ASSERT_EQ(problems.size(), 1u) << value;
+    EXPECT_EQ(problems[0], "flows.idle_timeout: \"" + std::string(value) +
+                               "\" is out of range (allowed: 0.001..86400 seconds)");
+  }
+}
+
+TEST(ConfigLoader, TimeoutFinerThanAMillisecond) {
+  EXPECT_EQ(problems_of("flows: {active_timeout: 1.0005}"),
+            std::vector<std::string>{
+                "flows.active_timeout: \"1.0005\" is finer than a millisecond (allowed: 0.001..86400 seconds)"});
+}
+
+TEST(ConfigLoader, CountsOutOfRange) {
+  EXPECT_EQ(problems_of("flows: {max_flows: 0}"),
+            std::vector<std::string>{"flows.max_flows: \"0\" is out of range (allowed: 1..100000000)"});
+  EXPECT_EQ(problems_of("flows: {max_flows: 100000001}"),
+            std::vector<std::string>{"flows.max_flows: \"100000001\" is out of range (allowed: 1..100000000)"});
+  EXPECT_EQ(load_config_text("flows: {max_flows: 100000000}").flows.max_flows, 100'000'000u);
+  EXPECT_EQ(problems_of("flows: {dpi: {packets: 256}}"),
+            std::vector<std::string>{"flows.dpi.packets: \"256\" is out of range (allowed: 1..255)"});
+  EXPECT_EQ(problems_of("flows: {dpi: {packets: 0}}"),
+            std::vector<std::string>{"flows.dpi.packets: \"0\" is out of range (allowed: 1..255)"});
+  EXPECT_EQ(load_config_text("flows: {dpi: {packets: 1}}").flows.dpi_packets, 1u);
+}
+
+TEST(ConfigLoader, WrongScalarTypes) {
+  EXPECT_EQ(problems_of("flows: {idle_timeout: abc}"),
+            std::vector<std::string>{
+                "flows.idle_timeout: expected a number of seconds, got \"abc\" (allowed: 0.001..86400 seconds)"});
+  EXPECT_EQ(problems_of("flows: {max_flows: 1.5}"),
+            std::vector<std::string>{"flows.max_flows: expected a whole number, got \"1.5\" (allowed: 1..100000000)"});
+  EXPECT_EQ(problems_of("flows: {max_flows: 1e6}"),
+            std::vector<std::string>{"flows.max_flows: expected a whole number, got \"1e6\" (allowed: 1..100000000)"});
+  EXPECT_EQ(problems_of("flows: {decode_tunnels: yes}"),
+            std::vector<std::string>{"flows.decode_tunnels: expected true or false, got \"yes\" (allowed: true, false)"});
+  // Quoted numbers are strings in YAML.
+  EXPECT_EQ(problems_of("flows: {idle_timeout: \"60\"}"),
+            std::vector<std::string>{"flows.idle_timeout: expected a number of seconds, got the quoted string \"60\" "
+                                     "(allowed: 0.001..86400 seconds)"});
+}
+
+TEST(ConfigLoader, WrongNodeTypes) {
+  EXPECT_EQ(problems_of("input:\n  files:\n    a: b\n"),
+            std::vector<std::string>{
+                "input.files: expected a list of strings, got a map (allowed: a list of capture files or folders)"});
+  EXPECT_EQ(problems_of("input:\n  files: one.pcap\n"),
+            std::vector<std::string>{"input.files: expected a list of strings, got \"one.pcap\" "
+                                     "(allowed: a list of capture files or folders)"});
+  EXPECT_EQ(problems_of("input:\n  files: [a.pcap, [nested], {k: v}, ~]\n"),
+            (std::vector<std::string>{"input.files[1]: expected a string, got a list",
+                                      "input.files[2]: expected a string, got a map",
+                                      "input.files[3]: expected a string, got nothing"}));
+  EXPECT_EQ(problems_of("flows:\n  max_flows: [1, 2]\n"),
+            std::vector<std::string>{"flows.max_flows: expected a whole number, got a list (allowed: 1..100000000)"});
+  EXPECT_EQ(problems_of("logging:\n  level:\n"),
+            std::vector<std::string>{
+                "logging.level: expected a string, got nothing (allowed: trace, debug, info, warn, error)"});
+  EXPECT_EQ(problems_of("flows: 5\n"),
+            std::vector<std::string>{"flows: expected a map with the keys idle_timeout, active_timeout, max_flows, "
+                                     "decode_tunnels, reference_quirks, dpi, got \"5\""});
+  EXPECT_EQ(problems_of("flows:\n  dpi: [1]\n"),
+            std::vector<std::string>{"flows.dpi: expected a map with the keys enabled, packets, got a list"});
+  EXPECT_EQ(problems_of("- flows\n"),
+            std::vector<std::string>{"expected a map with the sections flows, input, output, logging, got a list"});
+}
+
+TEST(ConfigLoader, ChoicesAreChecked) {
+  EXPECT_EQ(problems_of("input: {progress: sometimes}"),
+            std::vector<std::string>{
+                "input.progress: \"sometimes\" is not a valid value (allowed: auto, always, never)"});
+  EXPECT_EQ(problems_of("output: {format: json}"),
+            std::vector<std::string>{"output.format: \"json\" is not a valid value (allowed: csv)"});
+  EXPECT_EQ(problems_of("logging: {level: INFO}"),
+            std::vector<std::string>{
+                "logging.level: \"INFO\" is not a valid value (allowed: trace, debug, info, warn, error)"});
+  EXPECT_EQ(problems_of("output: {directory: \"\"}"),
+            std::vector<std::string>{
+                "output.directory: expected a path, got an empty string (allowed: a non-empty path)"});
+  EXPECT_EQ(problems_of("input: {files: [\"\"]}"),
+            std::vector<std::string>{"input.files[0]: expected a path, got an empty string"});
+  for (const char* level : {"trace", "debug", "info", "warn", "error"}) {
+    EXPECT_EQ(load_config_text(std::string("logging: {level: ") + level + "}").logging.level, level);
+  }
+  for (const char* progress : {"auto", "always", "never"}) {
+    EXPECT_EQ(load_config_text(std::string("input: {progress: ") + progress + "}").input.progress, progress);
+  }
+}
+
+TEST(ConfigLoader, UnknownKeysAtEveryLevel) {
+  EXPECT_EQ(problems_of("flow:\n  idle_timeout: 5\n"),
+            std::vector<std::string>{"flow: unknown key (expected one of: flows, input, output, logging)"});
+  EXPECT_EQ(problems_of("flows:\n  idle_timout: 5\n"),
+            std::vector<std::string>{"flows.idle_timout: unknown key (expected one of: idle_timeout, "
+                                     "active_timeout, max_flows, decode_tunnels, reference_quirks, dpi)"});
+  EXPECT_EQ(problems_of("flows:\n  dpi:\n    enable: false\n"),
+            std::vector<std::string>{"flows.dpi.enable: unknown key (expected one of: enabled, packets)"});
+  // A leaf with children is not a section.
+  EXPECT_EQ(problems_of("flows:\n  idle_timeout:\n    seconds: 5\n"),
+            std::vector<std::string>{
+                "flows.idle_timeout: expected a number of seconds, got a map (allowed: 0.001..86400 seconds)"});
+}
+
+TEST(ConfigLoader, DuplicateKeysAreErrors) {
+  const ConfigError e = error_of("flows:\n  max_flows: 10\n  max_flows: 20\n");
+  ASSERT_EQ(e.problems().size(), 1u);
+  EXPECT_EQ(e.problems()[0].text(), "flows.max_flows: duplicate key (first given on line 2)");
+  EXPECT_EQ(e.problems()[0].line, 3);
+}
+
+TEST(ConfigLoader, ReportsEveryProblemAtOnceWithLines) {
+  const ConfigError e = error_of(R"(flows:
+  idle_timeout: 0
+  max_flows: many
+  dpi:
+    packets: 300
+    colour: blue
+input:
+  progress: maybe
+bogus: 1
+)");
+  ASSERT_EQ(e.problems().size(), 6u) << e.what();
+  EXPECT_EQ(e.problems()[0].key, "flows.idle_timeout");
+  EXPECT_EQ(e.problems()[0].line, 2);
+  EXPECT_EQ(e.problems()[1].key, "flows.max_flows");
+  EXPECT_EQ(e.problems()[1].line, 3);
+  EXPECT_EQ(e.problems()[2].key, "flows.dpi.packets");
+  EXPECT_EQ(e.problems()[2].line, 5);
+  EXPECT_EQ(e.problems()[3].key, "flows.dpi.colour");
+  EXPECT_EQ(e.problems()[3].line, 6);
+  EXPECT_EQ(e.problems()[4].key, "input.progress");
+  EXPECT_EQ(e.problems()[4].line, 8);
+  EXPECT_EQ(e.problems()[5].key, "bogus");
+  EXPECT_EQ(e.problems()[5].line, 9);
+  EXPECT_EQ(e.source(), "test.yaml");
+  const std::string what = e.what();
+  EXPECT_NE(what.find("test.yaml:2: flows.idle_timeout: \"0\" is out of range"), std::string::npos) << what;
+  EXPECT_NE(what.find("\ntest.yaml:9: bogus: unknown key"), std::string::npos) << what;
+}
+
+TEST(ConfigLoader, SyntaxErrorNamesTheLine) {
+  const ConfigError e = error_of("flows:\n  idle_timeout: 5\n  dpi: [1, 2\n");
+  ASSERT_EQ(e.problems().size(), 1u);
+  EXPECT_TRUE(e.problems()[0].key.empty());
+  EXPECT_EQ(e.problems()[0].message.rfind("invalid YAML: ", 0), 0u) << e.problems()[0].message;
+  EXPECT_GT(e.problems()[0].line, 1);
+  EXPECT_EQ(std::string(e.what()).rfind("test.yaml:" + std::to_string(e.problems()[0].line) + ": invalid YAML", 0), 0u)
+      << e.what();
+}
+
+TEST(ConfigLoader, SeveralDocumentsAreAnError) {
+  const ConfigError e = error_of("flows: {max_flows: 5}\n---\nflows: {max_flows: 6}\n");
+  ASSERT_EQ(e.problems().size(), 1u);
+  EXPECT_EQ(e.problems()[0].message,
+            "invalid YAML: content after the end of the first document; a configuration is a single document");
+  EXPECT_EQ(e.problems()[0].line, 2);
+}
+
+TEST(ConfigLoader, StrayCommaIsAnErrorNotAHang) {
+  // yaml-cpp 0.7 accepts "," as an empty document followed by another one.
+  const ConfigError e = error_of(",\n");
+  ASSERT_EQ(e.problems().size(), 1u);
+  EXPECT_EQ(e.problems()[0].message.rfind("invalid YAML", 0), 0u) << e.what();
+}
+
+TEST(ConfigLoader, LongAndControlValuesAreShortenedInMessages) {
+  const auto problems = problems_of("logging: {level: \"" + std::string(200, 'x') + "\\u0001\"}");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_LT(problems[0].size(), 200u);
+  EXPECT_NE(problems[0].find("...\""), std::string::npos) << problems[0];
+  EXPECT_EQ(problems_of("logging: {level: \"a\\u0001\"}"),
+            std::vector<std::string>{
+                "logging.level: \"a\\x01\" is not a valid value (allowed: trace, debug, info, warn, error)"});
+}
+
+TEST(ConfigFile, LoadsAFile) {
+  const TempFile file("flows:\n  idle_timeout: 30\n");
+  EXPECT_EQ(load_config_file(file.path()).flows.idle_timeout_ms, 30'000u);
+}
+
+TEST(ConfigFile, EmptyFileGivesDefaults) {
+  const TempFile file("");
+  EXPECT_EQ(load_config_file(file.path()), Config{});
+}
+
+TEST(ConfigFile, ErrorsNameTheFileAndLine) {
+  const TempFile file("logging:\n  level: loud\n");
+  try {
+    load_config_file(file.path());
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.source(), file.path());
+    EXPECT_EQ(std::string(e.what()), file.path() +
+                                         ":2: logging.level: \"loud\" is not a valid value "
+                                         "(allowed: trace, debug, info, warn, error)");
+  }
+}
+
+TEST(ConfigFile, SyntaxErrorNamesTheFileAndLine) {
+  const TempFile file("flows:\n  idle_timeout: 5\n   max_flows: 3\n");
+  try {
+    load_config_file(file.path());
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.problems().size(), 1u);
+    EXPECT_GT(e.problems()[0].line, 0);
+    EXPECT_EQ(std::string(e.what()).rfind(file.path() + ":" + std::to_string(e.problems()[0].line) + ": invalid YAML", 0),
+              0u)
+        << e.what();
+  }
+}
+
+TEST(ConfigFile, MissingFile) {
+  const std::string path = (std::filesystem::temp_directory_path() / "flowfeat_no_such_config.yaml").string();
+  try {
+    load_config_file(path);
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.source(), path);
+    EXPECT_EQ(std::string(e.what()), path + ": cannot open the configuration file: No such file or directory");
+  }
+}
+
+TEST(ConfigFile, FolderIsRejected) {
+  const std::string path = std::filesystem::temp_directory_path().string();
+  try {
+    load_config_file(path);
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("it is a folder"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ConfigFile, ShippedConfigurationEqualsDefaults) {
+  EXPECT_EQ(load_config_file(FLOWFEAT_DEFAULT_CONFIG_FILE), Config{});
+}
+
+TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
+  // Keys written out (not only commented) keep the file a complete, editable reference.
+  std::ifstream in(FLOWFEAT_DEFAULT_CONFIG_FILE);
+  std::vector<std::string> written;
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t start = line.find_first_not_of(' ');
+    const std::size_t colon = line.find(':');
+    if (start == std::string::npos || line[start] == '#' || colon == std::string::npos) continue;
+    written.push_back(line.substr(start, colon - start));
+  }
+  EXPECT_EQ(written, (std::vector<std::string>{"flows", "idle_timeout", "active_timeout", "max_flows",
+                                               "decode_tunnels", "reference_quirks", "dpi", "enabled", "packets",
+                                               "input", "files", "progress", "output", "directory", "format",
+                                               "logging", "level"}));
+}
+
+}  // namespace
+}  // namespace flowfeat
