@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 demo=$root/demo
 mkdir -p "$demo"
-"$root/build/tools/gen/flowfeat-gen" --out "$demo/traffic.pcap" --truth "$demo/truth.csv" --seed 1
+"$root/build/tools/flowfeat-gen" --out "$demo/traffic.pcap" --truth "$demo/truth.csv" --seed 1
 "$root/build/daemon/app/flowfeatd" --config "$root/config/flowfeat.yaml" \
   --read "$demo/traffic.pcap" --output "$demo/records"
 echo "ground truth: $demo/truth.csv"
