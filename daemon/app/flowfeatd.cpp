@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "flowfeat/app/command_line.hpp"
-#include "flowfeat/app/offline_replay.hpp"
+#include "flowfeat/pipeline/offline_replay.hpp"
 #include "flowfeat/app/progress_bar.hpp"
 #include "flowfeat/app/usage_error.hpp"
 #include "flowfeat/capture/pcap_file_source.hpp"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "flowfeat/app/offline_replay.hpp"
+#include "flowfeat/pipeline/offline_replay.hpp"
 #include "flowfeat/capture/pcap_file_source.hpp"
 #include "flowfeat/decode/decoder.hpp"
 #include "reference_flows.hpp"

@@ -27,8 +27,9 @@ struct ReplaySummary {
 // Called now and then during a replay (about every 64 k packets), e.g. for a progress bar.
 using ReplayProgress = std::function<void(const SourceStats&, std::uint64_t packets, std::uint64_t active_flows)>;
 
-// Reads a packet source to its end through the decoder and the flow table, then flushes every flow:
-// the single-threaded offline path. Records reach on_flow_end in a deterministic order.
+// Reads a packet source to its end through the decoder and the flow table, then flushes every flow.
+// Reading and decoding run on one thread, the flow table on another, joined by a bounded queue of
+// packet batches. Records reach on_flow_end, on the flow thread, in a deterministic order.
 ReplaySummary replay(const Config& config, PacketSource& source, const FlowTable::RecordHandler& on_flow_end,
                      const ReplayProgress& progress = {});
 
