@@ -43,10 +43,11 @@ void print_summary(const ReplaySummary& s, const fs::path& output, std::uint64_t
     std::printf("  ignored %-28s %llu\n", std::string(to_string(static_cast<DecodeStatus>(i))).c_str(),
                 static_cast<unsigned long long>(s.packets_ignored[i]));
   }
-  std::printf("  flows ended: idle %llu, active %llu, evicted %llu\n",
+  std::printf("  flows ended: idle %llu, active %llu, evicted %llu; at most %llu open at once\n",
               static_cast<unsigned long long>(s.flows.flows_ended_idle),
               static_cast<unsigned long long>(s.flows.flows_ended_active),
-              static_cast<unsigned long long>(s.flows.flows_evicted));
+              static_cast<unsigned long long>(s.flows.flows_evicted),
+              static_cast<unsigned long long>(s.flows.peak_active_flows));
   std::vector<std::pair<std::string, std::uint64_t>> top(applications.begin(), applications.end());
   std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (top.size() > 8) top.resize(8);

@@ -2,6 +2,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <vector>
@@ -120,6 +121,7 @@ class FlowTable::Impl {
     index_.emplace(key, id);
     link_newest(id);
     ++stats_.flows_created;
+    stats_.peak_active_flows = std::max<std::uint64_t>(stats_.peak_active_flows, index_.size());
   }
 
   void update(FlowSlot& slot, const DecodedPacket& packet) {

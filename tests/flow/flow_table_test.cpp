@@ -193,6 +193,7 @@ TEST(FlowTable, FullTableEvictsTheLeastRecentlySeenFlow) {
   EXPECT_EQ(t.ended[0].src_port, 1);
   EXPECT_EQ(t.table.stats().flows_evicted, 1u);
   EXPECT_EQ(t.table.active_flows(), 2u);
+  EXPECT_EQ(t.table.stats().peak_active_flows, 2u);
 }
 
 TEST(FlowTable, SizesAboveSixteenBitsAreKept) {

@@ -23,6 +23,7 @@ struct FlowTableStats {
   std::uint64_t flows_ended_idle = 0;    // idle timeout, and flows still open at end of input
   std::uint64_t flows_ended_active = 0;
   std::uint64_t flows_evicted = 0;       // ended early because the table was full
+  std::uint64_t peak_active_flows = 0;   // most flows open at once
   std::uint64_t dpi_allocation_failures = 0;
 };
 
