@@ -1,9 +1,11 @@
 #include "flowfeat/pipeline/offline_replay.hpp"
 
-#include <tbb/parallel_pipeline.h>
+#include <tbb/concurrent_queue.h>
 
 #include <atomic>
 #include <chrono>
+#include <exception>
+#include <thread>
 #include <numeric>
 #include <vector>
 
@@ -34,8 +36,11 @@ ReplaySummary replay(const Config& config, PacketSource& source, const FlowTable
   return replay(config, decoder_options(config.flows), source, on_flow_end, progress);
 }
 
-// Two stages on two threads: read and decode (serial, in order), then the flow table (serial, in
-// order). Packet order, and therefore the record order, is the capture's whatever the scheduling.
+// Two stages on two threads: the calling thread reads and decodes into batches, a flow thread
+// runs the flow table. Batches go round between them through two bounded queues (filled, free),
+// so memory is fixed and the reader waits when the flow thread falls behind. Packet order, and so
+// the record order, is the capture's whatever the scheduling. Both threads block rather than spin
+// when they wait: on a small machine a spinning worker takes the reader's core.
 ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options, PacketSource& source,
                      const FlowTable::RecordHandler& on_flow_end, const ReplayProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
@@ -49,17 +54,40 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
   const bool keep_bytes = config.flows.dpi_enabled;
   StreamClock clock;
   ReplaySummary summary;
-  std::vector<PacketBatch> batches(kBatchesInFlight);
-  std::size_t next_batch = 0;
-  std::atomic<std::uint64_t> active_flows_seen{0};  // written by the flow stage, read for progress
 
-  auto read_and_decode = [&](tbb::flow_control& control) -> PacketBatch* {
-    PacketBatch& batch = batches[next_batch];
-    next_batch = (next_batch + 1) % batches.size();
-    batch.clear();
-    RawPacket raw;
-    DecodedPacket packet;
-    while (!batch.full() && source.next(raw)) {
+  std::vector<PacketBatch> batches(kBatchesInFlight);
+  tbb::concurrent_bounded_queue<PacketBatch*> free_batches;
+  tbb::concurrent_bounded_queue<PacketBatch*> filled_batches;  // nullptr marks the end of input
+  for (PacketBatch& batch : batches) free_batches.push(&batch);
+  std::atomic<std::uint64_t> active_flows_seen{0};  // for progress only
+  std::atomic<bool> flow_thread_failed{false};
+  std::exception_ptr flow_error;
+
+  std::thread flow_thread([&] {
+    PacketBatch* batch = nullptr;
+    for (filled_batches.pop(batch); batch != nullptr; filled_batches.pop(batch)) {
+      if (!flow_thread_failed.load(std::memory_order_relaxed)) {
+        try {
+          for (const DecodedPacket& packet : batch->packets()) table.add(packet);
+          active_flows_seen.store(table.active_flows(), std::memory_order_relaxed);
+        } catch (...) {
+          // Keep taking batches so the reader never blocks; it stops at its next batch.
+          flow_error = std::current_exception();
+          flow_thread_failed.store(true, std::memory_order_relaxed);
+        }
+      }
+      free_batches.push(batch);
+    }
+  });
+
+  RawPacket raw;
+  DecodedPacket packet;
+  bool more = true;
+  while (more && !flow_thread_failed.load(std::memory_order_relaxed)) {
+    PacketBatch* batch = nullptr;
+    free_batches.pop(batch);
+    batch->clear();
+    while (!batch->full() && (more = source.next(raw))) {
       ++summary.packets_read;
       if (progress && summary.packets_read % kProgressEvery == 0) {
         progress(source.stats(), summary.packets_read, active_flows_seen.load(std::memory_order_relaxed));
@@ -71,24 +99,16 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
         continue;
       }
       packet.time_ms = clock.observe(packet.time_ms);
-      batch.add(packet, keep_bytes);
+      batch->add(packet, keep_bytes);
     }
-    if (batch.empty()) {
-      control.stop();
-      return nullptr;
-    }
-    summary.packets_decoded += batch.size();
-    batch.seal();
-    return &batch;
-  };
-  auto track_flows = [&](PacketBatch* batch) {
-    for (const DecodedPacket& packet : batch->packets()) table.add(packet);
-    active_flows_seen.store(table.active_flows(), std::memory_order_relaxed);
-  };
+    summary.packets_decoded += batch->size();
+    batch->seal();
+    filled_batches.push(batch);
+  }
+  filled_batches.push(nullptr);
+  flow_thread.join();
+  if (flow_error) std::rethrow_exception(flow_error);
 
-  tbb::parallel_pipeline(kBatchesInFlight - 1,
-                         tbb::make_filter<void, PacketBatch*>(tbb::filter_mode::serial_in_order, read_and_decode) &
-                             tbb::make_filter<PacketBatch*, void>(tbb::filter_mode::serial_in_order, track_flows));
   table.flush();
   if (progress) progress(source.stats(), summary.packets_read, 0);
   summary.flows = table.stats();
