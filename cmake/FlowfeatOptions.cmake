@@ -39,6 +39,7 @@ function(flowfeat_test name)
   endif()
   add_executable(${name} ${sources})
   target_link_libraries(${name} PRIVATE flowfeat_options flowfeat_test_support ${ARG_DEPS} GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "FLOWFEAT_PCAP_DIR=${FLOWFEAT_PCAP_DIR};FLOWFEAT_REFERENCE_DIR=${FLOWFEAT_REFERENCE_DIR}")
+  target_compile_definitions(${name} PRIVATE FLOWFEAT_DEFAULT_PCAP_DIR="${FLOWFEAT_PCAP_DIR}"
+    FLOWFEAT_DEFAULT_REFERENCE_DIR="${FLOWFEAT_REFERENCE_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -11,6 +11,7 @@
 
 #include "flowfeat/capture/pcap_file_source.hpp"
 #include "flowfeat/pipeline/offline_replay.hpp"
+#include "test_data.hpp"
 
 namespace flowfeat {
 namespace {
@@ -18,8 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(EveryCapture, ReplaysWithoutCrashingAndAccountsForEveryPacket) {
-  const char* root = std::getenv("FLOWFEAT_PCAP_DIR");
-  if (root == nullptr || !*root || !fs::is_directory(root)) {
+  const std::string root = testing::pcap_dir();
+  if (root.empty() || !fs::is_directory(root)) {
     GTEST_SKIP() << "FLOWFEAT_PCAP_DIR not set: replay of every real capture skipped";
   }
   spdlog::set_level(spdlog::level::off);  // thousands of expected per-file complaints

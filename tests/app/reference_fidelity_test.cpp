@@ -16,6 +16,7 @@
 #include "flowfeat/capture/pcap_file_source.hpp"
 #include "flowfeat/decode/decoder.hpp"
 #include "reference_flows.hpp"
+#include "test_data.hpp"
 
 namespace flowfeat {
 namespace {
@@ -76,10 +77,9 @@ struct Corpus {
 
 const Corpus* corpus() {
   static const Corpus* instance = [] () -> const Corpus* {
-    const char* pcaps = std::getenv("FLOWFEAT_PCAP_DIR");
-    const char* references = std::getenv("FLOWFEAT_REFERENCE_DIR");
-    if (pcaps == nullptr || references == nullptr || !*pcaps || !*references || !fs::is_directory(pcaps) ||
-        !fs::is_directory(references)) {
+    const std::string pcaps = testing::pcap_dir();
+    const std::string references = testing::reference_dir();
+    if (pcaps.empty() || references.empty() || !fs::is_directory(pcaps) || !fs::is_directory(references)) {
       return nullptr;
     }
     auto* c = new Corpus{pcaps, references, {}};

@@ -1,4 +1,5 @@
 #include "flowfeat/capture/pcap_file_source.hpp"
+#include "test_data.hpp"
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
@@ -540,8 +541,8 @@ TEST(PcapFileSource, MovedSourceContinuesWhereItWas) {
 // Opens every file under FLOWFEAT_PCAP_DIR (real captures, some deliberately malformed) and reads it
 // to the end: nothing may crash, and every file must end up either read or counted as failed.
 TEST(PcapFileSource, RealCapturesReadWithoutCrashing) {
-  const char* root = std::getenv("FLOWFEAT_PCAP_DIR");
-  if (root == nullptr || *root == '\0') {
+  const std::string root = testing::pcap_dir();
+  if (root.empty()) {
     GTEST_SKIP() << "FLOWFEAT_PCAP_DIR is not set; point it at a folder of real captures to run this";
   }
   LogCapture log;  // keeps the expected stream of per-file errors out of the test output
