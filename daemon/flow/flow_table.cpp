@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -36,6 +37,26 @@ struct FlowSlot {
 
 MeanStddev summarize(const WelfordMoments& m, std::uint64_t count) noexcept { return {m.mean, m.stddev(count)}; }
 
+// Slots in fixed-size chunks: growing never moves a slot, so a million-flow table grows without
+// copying hundreds of megabytes, and memory is only taken as flows appear.
+class SlotStore {
+ public:
+  FlowSlot& operator[](std::uint32_t id) noexcept { return chunks_[id >> kChunkBits][id & kChunkMask]; }
+  std::uint32_t size() const noexcept { return size_; }
+
+  std::uint32_t grow() {
+    if ((size_ & kChunkMask) == 0) chunks_.push_back(std::make_unique<FlowSlot[]>(kChunkSlots));
+    return size_++;
+  }
+
+ private:
+  static constexpr std::uint32_t kChunkBits = 10;
+  static constexpr std::uint32_t kChunkSlots = 1u << kChunkBits;
+  static constexpr std::uint32_t kChunkMask = kChunkSlots - 1;
+  std::vector<std::unique_ptr<FlowSlot[]>> chunks_;
+  std::uint32_t size_ = 0;
+};
+
 }  // namespace
 
 class FlowTable::Impl {
@@ -47,7 +68,7 @@ class FlowTable::Impl {
 
   ~Impl() {
     if (!classifier_) return;
-    for (auto& slot : slots_) classifier_->release(slot.classification);
+    for (std::uint32_t id = 0; id < slots_.size(); ++id) classifier_->release(slots_[id].classification);
   }
 
   void add(const DecodedPacket& packet) {
@@ -188,8 +209,7 @@ class FlowTable::Impl {
       free_slots_.pop_back();
       return id;
     }
-    slots_.emplace_back();
-    return static_cast<std::uint32_t>(slots_.size() - 1);
+    return slots_.grow();
   }
 
   // The list is ordered by last-seen time because packet times never go backwards.
@@ -219,7 +239,7 @@ class FlowTable::Impl {
   RecordHandler on_flow_end_;
   std::optional<ApplicationClassifier> classifier_;
   absl::flat_hash_map<FlowKey, std::uint32_t> index_;
-  std::vector<FlowSlot> slots_;
+  SlotStore slots_;
   std::vector<std::uint32_t> free_slots_;
   std::uint32_t oldest_ = kNoSlot;
   std::uint32_t newest_ = kNoSlot;
