@@ -19,6 +19,7 @@
 #include <system_error>
 #include <vector>
 
+#include "csv_text.hpp"
 #include "flowfeat/sink/schema.hpp"
 
 namespace flowfeat {
@@ -28,40 +29,10 @@ namespace fs = std::filesystem;
 
 using Row = std::vector<std::string>;
 
-// A strict RFC 4180 reader (LF line ends), enough to read back what CsvWriter writes.
+// Reads back what CsvWriter wrote; every line, the last included, must end with LF.
 std::vector<Row> parse_csv(const std::string& text) {
-  std::vector<Row> rows;
-  Row row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      row.push_back(std::move(field));
-      field.clear();
-      rows.push_back(std::move(row));
-      row.clear();
-    } else {
-      field += c;
-    }
-  }
-  EXPECT_FALSE(quoted) << "unterminated quoted field";
-  EXPECT_TRUE(row.empty() && field.empty()) << "last line not terminated";
-  return rows;
+  EXPECT_TRUE(text.empty() || text.back() == '\n') << "last line not terminated";
+  return testing::parse_csv_text(text);
 }
 
 std::string read_file(const fs::path& path) {

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "csv_text.hpp"
 #include "flowfeat/core/flow_record.hpp"
 
 namespace flowfeat::testing {
@@ -42,47 +43,17 @@ inline std::string match_key(const FlowRow& row) {
          row.at("bidirectional_first_seen_ms");
 }
 
-inline std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(field);
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  fields.push_back(field);
-  return fields;
-}
-
 // Reads a CSV file with a header row into rows keyed by column name.
 inline std::vector<FlowRow> read_csv_rows(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = split_csv_line(line);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::vector<std::vector<std::string>> lines = parse_csv_text(text.str());
   std::vector<FlowRow> rows;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const std::vector<std::string> fields = split_csv_line(line);
+  for (std::size_t r = 1; r < lines.size(); ++r) {
     FlowRow row;
-    for (std::size_t i = 0; i < header.size() && i < fields.size(); ++i) row[header[i]] = fields[i];
+    for (std::size_t i = 0; i < lines[0].size() && i < lines[r].size(); ++i) row[lines[0][i]] = lines[r][i];
     rows.push_back(std::move(row));
   }
   return rows;
