@@ -78,15 +78,25 @@ else
 fi
 mkdir "$work/output"
 
-start_ns=$(date +%s%N)
-if ! /usr/bin/time -v -o "$work/time.txt" "$flowfeatd" --read "$capture" --output "$work/output" "${extra[@]}" \
-  >"$work/stdout.txt" 2>"$work/stderr.txt"; then
-  echo "flowfeatd failed; last lines of its standard error:" >&2
-  tail -n 20 "$work/stderr.txt" >&2
-  exit 1
-fi
-end_ns=$(date +%s%N)
-seconds=$(calc '%.6f' '(e - s) / 1e9' -v s="$start_ns" -v e="$end_ns")
+# Best of several runs, as for the bare read, so both figures meet the machine at its quietest.
+runs=${FLOWFEAT_BENCH_RUNS:-3}
+seconds=""
+for ((run = 1; run <= runs; run++)); do
+  rm -rf "$work/output" && mkdir "$work/output"
+  start_ns=$(date +%s%N)
+  if ! /usr/bin/time -v -o "$work/time-run.txt" "$flowfeatd" --read "$capture" --output "$work/output" "${extra[@]}" \
+    >"$work/stdout.txt" 2>"$work/stderr.txt"; then
+    echo "flowfeatd failed; last lines of its standard error:" >&2
+    tail -n 20 "$work/stderr.txt" >&2
+    exit 1
+  fi
+  end_ns=$(date +%s%N)
+  run_seconds=$(calc '%.6f' '(e - s) / 1e9' -v s="$start_ns" -v e="$end_ns")
+  if [[ -z $seconds ]] || calc '%d' 'r < b' -v r="$run_seconds" -v b="$seconds" | grep -q 1; then
+    seconds=$run_seconds
+    cp "$work/time-run.txt" "$work/time.txt"
+  fi
+done
 rss_kib=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$work/time.txt")
 cpu_seconds=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { sum += $2 } END { printf "%.2f", sum }' "$work/time.txt")
 
@@ -115,7 +125,7 @@ fi
 ((flows > 0)) || echo "warning: no flow records found under the output folder" >&2
 
 printf '%-22s %s\n' flowfeatd_args "--read CAPTURE --output DIR${extra[*]:+ ${extra[*]}}"
-printf '%-22s %s  (cpu %s s)\n' flowfeatd_seconds "$seconds" "$cpu_seconds"
+printf '%-22s %s  (best of %s, cpu %s s)\n' flowfeatd_seconds "$seconds" "$runs" "$cpu_seconds"
 printf '%-22s %s\n' flowfeatd_pps "$(calc '%.0f' 'p / s' -v p="$packets" -v s="$seconds")"
 printf '%-22s %s\n' flows "$flows"
 printf '%-22s %s\n' flows_per_second "$(calc '%.0f' 'f / s' -v f="$flows" -v s="$seconds")"

@@ -363,8 +363,8 @@ DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint3
     l4_length = static_cast<std::uint16_t>(total_length - l4_offset);
     if (l4_offset > ip_size) return DecodeStatus::kBadIpHeader;
     protocol = ip4[9];
-    out.src_ip = IpAddress::v4(ip4 + 12);
-    out.dst_ip = IpAddress::v4(ip4 + 16);
+    out.src_ip.assign_v4(ip4 + 12);
+    out.dst_ip.assign_v4(ip4 + 16);
     out.ip_version = 4;
   } else {
     if (ip_size < kIpv6HeaderLength) return DecodeStatus::kTruncatedHeader;
@@ -381,8 +381,8 @@ DecodeStatus Decoder::decode(int link_type, const std::uint8_t* data, std::uint3
     l4_offset = static_cast<std::uint32_t>(l4 - ip6);
     l4_length = payload_length;
     if (l4_offset > ip_size) return DecodeStatus::kBadIpHeader;
-    out.src_ip = IpAddress::v6(ip6 + 8);
-    out.dst_ip = IpAddress::v6(ip6 + 24);
+    out.src_ip.assign_v6(ip6 + 8);
+    out.dst_ip.assign_v6(ip6 + 24);
     out.ip_version = 6;
   }
   if (std::max(total_length, ip_size) < l4_offset + l4_length) return DecodeStatus::kBadIpHeader;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -17,15 +18,28 @@ struct IpAddress {
 
   static IpAddress v4(const std::uint8_t* network_order) noexcept {
     IpAddress a;
-    std::memcpy(a.bytes.data(), network_order, 4);
-    a.version = 4;
+    a.assign_v4(network_order);
     return a;
   }
   static IpAddress v6(const std::uint8_t* network_order) noexcept {
     IpAddress a;
-    std::memcpy(a.bytes.data(), network_order, 16);
-    a.version = 6;
+    a.assign_v6(network_order);
     return a;
+  }
+
+  // In-place forms for the per-packet path: building a temporary and copying it makes the CPU
+  // reload 16 bytes it has just stored in pieces, which stalls.
+  void assign_v4(const std::uint8_t* network_order) noexcept {
+    static_assert(std::endian::native == std::endian::little, "the word layout below assumes little-endian");
+    std::uint32_t address;
+    std::memcpy(&address, network_order, 4);
+    const std::uint64_t words[2] = {address, 0};  // the 4 address bytes, then zeros
+    std::memcpy(bytes.data(), words, 16);
+    version = 4;
+  }
+  void assign_v6(const std::uint8_t* network_order) noexcept {
+    std::memcpy(bytes.data(), network_order, 16);
+    version = 6;
   }
 
   // First octet of an IPv4 address (IP class); 0 for IPv6.
