@@ -81,7 +81,6 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
   });
 
   RawPacket raw;
-  DecodedPacket packet;
   bool more = true;
   while (more && !flow_thread_failed.load(std::memory_order_relaxed)) {
     PacketBatch* batch = nullptr;
@@ -92,6 +91,7 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
       if (progress && summary.packets_read % kProgressEvery == 0) {
         progress(source.stats(), summary.packets_read, active_flows_seen.load(std::memory_order_relaxed));
       }
+      DecodedPacket& packet = batch->next_slot();
       const DecodeStatus status =
           decoder.decode(raw.link_type, raw.data, raw.captured_length, raw.wire_length, raw.time_ms(), packet);
       if (status != DecodeStatus::kOk) {
@@ -99,7 +99,7 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
         continue;
       }
       packet.time_ms = clock.observe(packet.time_ms);
-      batch->add(packet, keep_bytes);
+      batch->add(keep_bytes);
     }
     summary.packets_decoded += batch->size();
     batch->seal();
