@@ -31,6 +31,14 @@ DecoderOptions decoder_options(const FlowConfig& flows) {
           .reference_quirks = flows.reference_quirks ? std::uint8_t{kAllReferenceQuirks} : std::uint8_t{0}};
 }
 
+FlowTableOptions flow_table_options(const FlowConfig& flows) {
+  return {.idle_timeout_ms = flows.idle_timeout_ms,
+          .active_timeout_ms = flows.active_timeout_ms,
+          .max_flows = flows.max_flows,
+          .dpi_enabled = flows.dpi_enabled,
+          .dpi_packets = flows.dpi_packets};
+}
+
 ReplaySummary replay(const Config& config, PacketSource& source, const FlowTable::RecordHandler& on_flow_end,
                      const ReplayProgress& progress) {
   return replay(config, decoder_options(config.flows), source, on_flow_end, progress);
@@ -45,12 +53,7 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
                      const FlowTable::RecordHandler& on_flow_end, const ReplayProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
   const Decoder decoder(decoder_options);
-  FlowTable table({.idle_timeout_ms = config.flows.idle_timeout_ms,
-                   .active_timeout_ms = config.flows.active_timeout_ms,
-                   .max_flows = config.flows.max_flows,
-                   .dpi_enabled = config.flows.dpi_enabled,
-                   .dpi_packets = config.flows.dpi_packets},
-                  on_flow_end);
+  FlowTable table(flow_table_options(config.flows), on_flow_end);
   const bool keep_bytes = config.flows.dpi_enabled;
   StreamClock clock;
   ReplaySummary summary;

@@ -99,12 +99,7 @@ MemorySource busy_source() {
 std::vector<std::string> direct_replay(const Config& config, MemorySource& source) {
   const Decoder decoder(decoder_options(config.flows));
   std::vector<std::string> rows;
-  FlowTable table({.idle_timeout_ms = config.flows.idle_timeout_ms,
-                   .active_timeout_ms = config.flows.active_timeout_ms,
-                   .max_flows = config.flows.max_flows,
-                   .dpi_enabled = config.flows.dpi_enabled,
-                   .dpi_packets = config.flows.dpi_packets},
-                  [&](const FlowRecord& r) { rows.push_back(describe(r)); });
+  FlowTable table(flow_table_options(config.flows), [&](const FlowRecord& r) { rows.push_back(describe(r)); });
   StreamClock clock;
   RawPacket raw;
   DecodedPacket packet;

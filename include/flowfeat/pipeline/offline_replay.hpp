@@ -40,4 +40,7 @@ ReplaySummary replay(const Config& config, const DecoderOptions& decoder_options
 // The decoder options a configuration asks for.
 DecoderOptions decoder_options(const FlowConfig& flows);
 
+// The flow table options a configuration asks for.
+FlowTableOptions flow_table_options(const FlowConfig& flows);
+
 }  // namespace flowfeat
