@@ -61,8 +61,8 @@ class SlotStore {
 
 class FlowTable::Impl {
  public:
-  Impl(FlowTableOptions options, RecordHandler on_flow_end)
-      : options_(options), on_flow_end_(std::move(on_flow_end)) {
+  Impl(FlowTableOptions options, RecordHandler on_flow_end, StartHandler on_flow_start)
+      : options_(options), on_flow_end_(std::move(on_flow_end)), on_flow_start_(std::move(on_flow_start)) {
     if (options_.dpi_enabled) classifier_.emplace(options_.dpi_packets);
   }
 
@@ -71,10 +71,9 @@ class FlowTable::Impl {
     for (std::uint32_t id = 0; id < slots_.size(); ++id) classifier_->release(slots_[id].classification);
   }
 
-  void add(const DecodedPacket& packet) {
+  void add(const DecodedPacket& packet, const FlowKey& key) {
     ++stats_.packets;
     expire_idle(packet.time_ms);
-    const FlowKey key = FlowKey::of(packet);
     if (auto it = index_.find(key); it != index_.end()) {
       const std::uint32_t id = it->second;
       FlowSlot& slot = slots_[id];
@@ -117,6 +116,7 @@ class FlowTable::Impl {
     slot = FlowSlot{};
     slot.key = key;
     FlowRecord& r = slot.record;
+    r.flow_id = packet.index;
     r.src_ip = packet.src_ip;
     r.dst_ip = packet.dst_ip;
     r.src_port = packet.src_port;
@@ -142,6 +142,7 @@ class FlowTable::Impl {
     index_.emplace(key, id);
     link_newest(id);
     ++stats_.flows_created;
+    if (on_flow_start_) on_flow_start_(FlowStart{packet.index, packet.time_ms, packet.src_ip, packet.dst_ip});
     stats_.peak_active_flows = std::max<std::uint64_t>(stats_.peak_active_flows, index_.size());
   }
 
@@ -237,6 +238,7 @@ class FlowTable::Impl {
 
   FlowTableOptions options_;
   RecordHandler on_flow_end_;
+  StartHandler on_flow_start_;
   std::optional<ApplicationClassifier> classifier_;
   absl::flat_hash_map<FlowKey, std::uint32_t> index_;
   SlotStore slots_;
@@ -246,10 +248,11 @@ class FlowTable::Impl {
   FlowTableStats stats_;
 };
 
-FlowTable::FlowTable(FlowTableOptions options, RecordHandler on_flow_end)
-    : impl_(std::make_unique<Impl>(options, std::move(on_flow_end))) {}
+FlowTable::FlowTable(FlowTableOptions options, RecordHandler on_flow_end, StartHandler on_flow_start)
+    : impl_(std::make_unique<Impl>(options, std::move(on_flow_end), std::move(on_flow_start))) {}
 FlowTable::~FlowTable() = default;
-void FlowTable::add(const DecodedPacket& packet) { impl_->add(packet); }
+void FlowTable::add(const DecodedPacket& packet) { impl_->add(packet, FlowKey::of(packet)); }
+void FlowTable::add(const DecodedPacket& packet, const FlowKey& key) { impl_->add(packet, key); }
 void FlowTable::expire_idle(std::uint64_t now_ms) { impl_->expire_idle(now_ms); }
 void FlowTable::flush() { impl_->flush(); }
 std::uint64_t FlowTable::active_flows() const noexcept { return impl_->active_flows(); }

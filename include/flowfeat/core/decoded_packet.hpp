@@ -12,6 +12,7 @@ namespace flowfeat {
 // A plain value; ip_header points into the capture buffer and is valid only while the frame is.
 struct DecodedPacket {
   std::uint64_t time_ms = 0;     // floor(capture timestamp to ms), before clamping
+  std::uint64_t index = 0;       // position among the run's decoded packets (set by the capture stage)
   std::uint32_t wire_length = 0; // original length on the wire, link header included
   IpAddress src_ip;
   IpAddress dst_ip;

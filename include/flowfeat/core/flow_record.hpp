@@ -21,6 +21,10 @@ struct MeanStddev {
 
 // One ended flow: the columns of record groups 1-4 (see docs/COLUMNS.md). A plain value.
 struct FlowRecord {
+  // Position of the flow's first packet among the decoded packets of the run: identifies the flow
+  // and orders flows by start whatever thread tracked them. Not an output column.
+  std::uint64_t flow_id = 0;
+
   IpAddress src_ip;
   IpAddress dst_ip;
   std::uint16_t src_port = 0;
@@ -55,5 +59,14 @@ struct FlowRecord {
   std::string_view application() const noexcept { return std::string_view(application_name.data()); }
 };
 static_assert(std::is_trivially_copyable_v<FlowRecord>);
+
+// Announced when a flow is created: what the fan-in/fan-out window needs, long before the flow ends.
+struct FlowStart {
+  std::uint64_t flow_id = 0;   // FlowRecord::flow_id of the flow
+  std::uint64_t time_ms = 0;   // its bidirectional_first_seen_ms
+  IpAddress src_ip;
+  IpAddress dst_ip;
+};
+static_assert(std::is_trivially_copyable_v<FlowStart>);
 
 }  // namespace flowfeat

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "flowfeat/core/decoded_packet.hpp"
+#include "flowfeat/core/flow_key.hpp"
 #include "flowfeat/core/flow_record.hpp"
 
 namespace flowfeat {
@@ -35,8 +36,10 @@ struct FlowTableStats {
 class FlowTable {
  public:
   using RecordHandler = std::function<void(const FlowRecord&)>;
+  using StartHandler = std::function<void(const FlowStart&)>;
 
-  FlowTable(FlowTableOptions options, RecordHandler on_flow_end);
+  // on_flow_start, when given, hears of every flow at its creation (before any of its ends).
+  FlowTable(FlowTableOptions options, RecordHandler on_flow_end, StartHandler on_flow_start = {});
   ~FlowTable();
   FlowTable(const FlowTable&) = delete;
   FlowTable& operator=(const FlowTable&) = delete;
@@ -44,6 +47,9 @@ class FlowTable {
   // Accounts one decoded packet. packet.time_ms must already be clamped (StreamClock): never lower
   // than the previous packet's.
   void add(const DecodedPacket& packet);
+
+  // Same, with the packet's key already computed (FlowKey::of(packet)).
+  void add(const DecodedPacket& packet, const FlowKey& key);
 
   // Ends every flow idle for at least the idle timeout at now_ms (packet or wall-clock time).
   void expire_idle(std::uint64_t now_ms);
