@@ -12,6 +12,12 @@ namespace {
 constexpr std::uint64_t max_timeout_ms = 86'400'000;  // one day
 constexpr std::uint64_t max_flows_limit = 100'000'000;
 constexpr std::uint64_t max_dpi_packets = 255;
+constexpr std::uint64_t max_workers = 64;
+constexpr std::uint64_t max_queue_batches = 4096;
+constexpr std::uint64_t max_window_span_ms = 3'600'000;  // one hour
+constexpr std::uint64_t max_window_flows = 1'000'000'000;
+constexpr std::uint64_t max_records = 1'000'000'000'000;
+constexpr std::uint64_t max_protocols = 40;  // one-hot bits left beside the IP and port classes
 
 struct Decimal {
   bool negative = false;
@@ -113,13 +119,50 @@ std::optional<std::string> parse_choice(std::string_view text, std::initializer_
   return quote(text) + " is not a valid value";
 }
 
+// A whole number in [min, max]; unlike parse_count, 0 can be allowed (it means "off" or "automatic").
+template <typename T>
+std::optional<std::string> parse_range(std::string_view text, std::uint64_t min, std::uint64_t max, T& out) {
+  std::optional<Decimal> d = parse_decimal(text, 0);
+  if (!d || text.find('.') != std::string_view::npos) {
+    return "expected a whole number, got " + quote(text);
+  }
+  if (d->negative || d->overflow || d->scaled < min || d->scaled > max) return out_of_range(text);
+  out = static_cast<T>(d->scaled);
+  return std::nullopt;
+}
+
+// Seconds where 0 switches the feature off.
+std::optional<std::string> parse_seconds_or_off(std::string_view text, std::uint64_t& out_ms) {
+  if (text == "0") {
+    out_ms = 0;
+    return std::nullopt;
+  }
+  return parse_seconds(text, out_ms);
+}
+
+// host:port, IPv6 hosts in brackets ("[::1]:9877"); port 0 lets the system choose.
+std::optional<std::string> parse_listen_address(std::string_view text, std::string& out) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return "expected host:port, got " + quote(text);
+  std::uint32_t port = 0;
+  if (parse_range(text.substr(colon + 1), 0, 65535, port)) return "expected host:port, got " + quote(text);
+  out = std::string(text);
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_name(std::string_view text, std::string& out) {
+  if (text.empty()) return "expected a name, got an empty string";
+  out = std::string(text);
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_path(std::string_view text, std::string& out) {
   if (text.empty()) return "expected a path, got an empty string";
   out = std::string(text);
   return std::nullopt;
 }
 
-constexpr std::array<Field, 12> field_table{{
+constexpr std::array<Field, 38> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -144,10 +187,98 @@ constexpr std::array<Field, 12> field_table{{
      [](Config& c) { c.input.files.clear(); }},
     {"input.progress", ValueType::text, "auto, always, never",
      [](Config& c, std::string_view t) { return parse_choice(t, {"auto", "always", "never"}, c.input.progress); }},
+    {"pipeline.workers", ValueType::count, "0..64, 0 = one per core",
+     [](Config& c, std::string_view t) { return parse_range(t, 0, max_workers, c.pipeline.workers); }},
+    {"pipeline.queue_batches", ValueType::count, "1..4096",
+     [](Config& c, std::string_view t) { return parse_range(t, 1, max_queue_batches, c.pipeline.queue_batches); }},
+    {"window.span", ValueType::seconds, "0.002..3600 seconds",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::uint64_t ms = 0;
+       if (auto problem = parse_seconds(t, ms)) return problem;
+       if (ms < 2 || ms > max_window_span_ms || ms % 2 != 0) {
+         return quote(t) + " is out of range or not a whole number of milliseconds on each side";
+       }
+       c.window.span_ms = ms;
+       return std::nullopt;
+     }},
+    {"window.max_flows", ValueType::count, "1..1000000000",
+     [](Config& c, std::string_view t) { return parse_range(t, 1, max_window_flows, c.window.max_flows); }},
+    {"labels.file", ValueType::text, "a path, or empty for no labels",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       c.labels.file = std::string(t);
+       return std::nullopt;
+     }},
+    {"labels.columns.src_ip", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.src_ip); }},
+    {"labels.columns.src_port", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.src_port); }},
+    {"labels.columns.dst_ip", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.dst_ip); }},
+    {"labels.columns.dst_port", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.dst_port); }},
+    {"labels.columns.protocol", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.protocol); }},
+    {"labels.columns.label", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.label); }},
+    {"labels.columns.attack_cat", ValueType::text, "a column name",
+     [](Config& c, std::string_view t) { return parse_name(t, c.labels.attack_cat); }},
+    {"features.protocols", ValueType::text_list, "IP protocol numbers 0..255, at most 40, no repeats",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::uint8_t protocol = 0;
+       if (auto problem = parse_range(t, 0, 255, protocol)) return problem;
+       for (const std::uint8_t p : c.features.protocols) {
+         if (p == protocol) return quote(t) + " is listed twice";
+       }
+       if (c.features.protocols.size() >= max_protocols) return "more than 40 protocols";
+       c.features.protocols.push_back(protocol);
+       return std::nullopt;
+     },
+     [](Config& c) { c.features.protocols.clear(); }},
+    {"features.quantile_warmup", ValueType::count, "0..1000000000000 records",
+     [](Config& c, std::string_view t) { return parse_range(t, 0, max_records, c.features.quantile_warmup); }},
+    {"standardize.mode", ValueType::text, "running, frozen, ewm, off",
+     [](Config& c, std::string_view t) {
+       return parse_choice(t, {"running", "frozen", "ewm", "off"}, c.standardize.mode);
+     }},
+    {"standardize.columns", ValueType::text_list, "numeric column names of the record, at most 64",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::string name;
+       if (auto problem = parse_name(t, name)) return problem;
+       for (const std::string& n : c.standardize.columns) {
+         if (n == name) return quote(t) + " is listed twice";
+       }
+       if (c.standardize.columns.size() >= 64) return "more than 64 columns";
+       c.standardize.columns.push_back(std::move(name));
+       return std::nullopt;
+     },
+     [](Config& c) { c.standardize.columns.clear(); }},
+    {"standardize.half_life", ValueType::count, "1..1000000000000 records",
+     [](Config& c, std::string_view t) { return parse_range(t, 1, max_records, c.standardize.half_life_records); }},
+    {"standardize.state_file", ValueType::text, "a path, or empty for <output.directory>/standardizer.state",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       c.standardize.state_file = std::string(t);
+       return std::nullopt;
+     }},
+    {"standardize.save_interval", ValueType::seconds, "0.001..86400 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds(t, c.standardize.save_interval_ms); }},
     {"output.directory", ValueType::text, "a non-empty path",
      [](Config& c, std::string_view t) { return parse_path(t, c.output.directory); }},
-    {"output.format", ValueType::text, "csv",
-     [](Config& c, std::string_view t) { return parse_choice(t, {"csv"}, c.output.format); }},
+    {"output.format", ValueType::text, "csv, jsonl",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"csv", "jsonl"}, c.output.format); }},
+    {"output.compression", ValueType::text, "none, gzip",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"none", "gzip"}, c.output.compression); }},
+    {"output.rotate_bytes", ValueType::count, "0..1000000000000 bytes, 0 = no size rotation",
+     [](Config& c, std::string_view t) { return parse_range(t, 0, max_records, c.output.rotate_bytes); }},
+    {"output.rotate_age", ValueType::seconds, "0..86400 seconds, 0 = no age rotation",
+     [](Config& c, std::string_view t) { return parse_seconds_or_off(t, c.output.rotate_age_ms); }},
+    {"output.keep_files", ValueType::count, "0..1000000000000 files, 0 = keep all",
+     [](Config& c, std::string_view t) { return parse_range(t, 0, max_records, c.output.keep_files); }},
+    {"output.keep_bytes", ValueType::count, "0..1000000000000000 bytes, 0 = keep all",
+     [](Config& c, std::string_view t) { return parse_range(t, 0, max_records * 1000, c.output.keep_bytes); }},
+    {"metrics.enabled", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.metrics.enabled); }},
+    {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or [::1]:9877",
+     [](Config& c, std::string_view t) { return parse_listen_address(t, c.metrics.listen); }},
     {"logging.level", ValueType::text, "trace, debug, info, warn, error",
      [](Config& c, std::string_view t) {
        return parse_choice(t, {"trace", "debug", "info", "warn", "error"}, c.logging.level);

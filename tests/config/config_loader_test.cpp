@@ -194,7 +194,8 @@ TEST(ConfigLoader, WrongNodeTypes) {
   EXPECT_EQ(problems_of("flows:\n  dpi: [1]\n"),
             std::vector<std::string>{"flows.dpi: expected a map with the keys enabled, packets, got a list"});
   EXPECT_EQ(problems_of("- flows\n"),
-            std::vector<std::string>{"expected a map with the sections flows, input, output, logging, got a list"});
+            std::vector<std::string>{"expected a map with the sections flows, input, pipeline, window, labels, features, standardize, output, "
+                                     "metrics, logging, got a list"});
 }
 
 TEST(ConfigLoader, ChoicesAreChecked) {
@@ -202,7 +203,7 @@ TEST(ConfigLoader, ChoicesAreChecked) {
             std::vector<std::string>{
                 "input.progress: \"sometimes\" is not a valid value (allowed: auto, always, never)"});
   EXPECT_EQ(problems_of("output: {format: json}"),
-            std::vector<std::string>{"output.format: \"json\" is not a valid value (allowed: csv)"});
+            std::vector<std::string>{"output.format: \"json\" is not a valid value (allowed: csv, jsonl)"});
   EXPECT_EQ(problems_of("logging: {level: INFO}"),
             std::vector<std::string>{
                 "logging.level: \"INFO\" is not a valid value (allowed: trace, debug, info, warn, error)"});
@@ -221,7 +222,8 @@ TEST(ConfigLoader, ChoicesAreChecked) {
 
 TEST(ConfigLoader, UnknownKeysAtEveryLevel) {
   EXPECT_EQ(problems_of("flow:\n  idle_timeout: 5\n"),
-            std::vector<std::string>{"flow: unknown key (expected one of: flows, input, output, logging)"});
+            std::vector<std::string>{"flow: unknown key (expected one of: flows, input, pipeline, window, labels, features, standardize, "
+                                     "output, metrics, logging)"});
   EXPECT_EQ(problems_of("flows:\n  idle_timout: 5\n"),
             std::vector<std::string>{"flows.idle_timout: unknown key (expected one of: idle_timeout, "
                                      "active_timeout, max_flows, decode_tunnels, reference_quirks, dpi)"});
@@ -305,6 +307,68 @@ TEST(ConfigLoader, LongAndControlValuesAreShortenedInMessages) {
                 "logging.level: \"a\\x01\" is not a valid value (allowed: trace, debug, info, warn, error)"});
 }
 
+TEST(ConfigLoader, ParsesThePipelineSections) {
+  const Config c = load_config_text(R"(
+pipeline: {workers: 4, queue_batches: 2}
+window: {span: 4.5, max_flows: 10}
+labels:
+  file: truth.csv
+  columns: {src_ip: a, src_port: b, dst_ip: c, dst_port: d, protocol: e, label: f, attack_cat: g}
+features: {protocols: [6, 17], quantile_warmup: 0}
+standardize: {mode: ewm, columns: [bidirectional_bytes], half_life: 50, state_file: /tmp/s, save_interval: 5}
+output: {format: jsonl, compression: gzip, rotate_bytes: 0, rotate_age: 0, keep_files: 3, keep_bytes: 1000}
+metrics: {enabled: false, listen: "[::1]:0"}
+)");
+  EXPECT_EQ(c.pipeline.workers, 4u);
+  EXPECT_EQ(c.pipeline.queue_batches, 2u);
+  EXPECT_EQ(c.window.span_ms, 4'500u);
+  EXPECT_EQ(c.window.max_flows, 10u);
+  EXPECT_EQ(c.labels.file, "truth.csv");
+  EXPECT_EQ(c.labels.src_ip + c.labels.src_port + c.labels.dst_ip + c.labels.dst_port + c.labels.protocol +
+                c.labels.label + c.labels.attack_cat,
+            "abcdefg");
+  EXPECT_EQ(c.features.protocols, (std::vector<std::uint8_t>{6, 17}));
+  EXPECT_EQ(c.features.quantile_warmup, 0u);
+  EXPECT_EQ(c.standardize.mode, "ewm");
+  EXPECT_EQ(c.standardize.columns, (std::vector<std::string>{"bidirectional_bytes"}));
+  EXPECT_EQ(c.standardize.half_life_records, 50u);
+  EXPECT_EQ(c.standardize.state_file, "/tmp/s");
+  EXPECT_EQ(c.standardize.save_interval_ms, 5'000u);
+  EXPECT_EQ(c.output.format, "jsonl");
+  EXPECT_EQ(c.output.compression, "gzip");
+  EXPECT_EQ(c.output.rotate_bytes, 0u);
+  EXPECT_EQ(c.output.rotate_age_ms, 0u);
+  EXPECT_EQ(c.output.keep_files, 3u);
+  EXPECT_EQ(c.output.keep_bytes, 1000u);
+  EXPECT_FALSE(c.metrics.enabled);
+  EXPECT_EQ(c.metrics.listen, "[::1]:0");
+}
+
+TEST(ConfigLoader, PipelineValuesAreChecked) {
+  EXPECT_EQ(problems_of("pipeline: {workers: 65}"),
+            std::vector<std::string>{"pipeline.workers: \"65\" is out of range (allowed: 0..64, 0 = one per core)"});
+  EXPECT_EQ(problems_of("window: {span: 0.003}"),
+            std::vector<std::string>{"window.span: \"0.003\" is out of range or not a whole number of milliseconds "
+                                     "on each side (allowed: 0.002..3600 seconds)"});
+  EXPECT_EQ(problems_of("features: {protocols: [6, 6]}"),
+            std::vector<std::string>{"features.protocols[1]: \"6\" is listed twice"});
+  EXPECT_EQ(problems_of("features: {protocols: [256]}").size(), 1u);
+  EXPECT_EQ(problems_of("standardize: {mode: sometimes}").size(), 1u);
+  EXPECT_EQ(problems_of("standardize: {columns: [a, a]}").size(), 1u);
+  EXPECT_EQ(problems_of("metrics: {listen: localhost}"),
+            std::vector<std::string>{"metrics.listen: expected host:port, got \"localhost\" (allowed: host:port, "
+                                     "e.g. 127.0.0.1:9877 or [::1]:9877)"});
+  EXPECT_EQ(problems_of("metrics: {listen: \"127.0.0.1:70000\"}").size(), 1u);
+  EXPECT_EQ(problems_of("labels: {columns: {src_ip: \"\"}}").size(), 1u);
+  EXPECT_EQ(problems_of("output: {compression: zip}").size(), 1u);
+}
+
+TEST(ConfigLoader, EmptyListsSwitchThingsOff) {
+  const Config c = load_config_text("standardize: {columns: []}\nfeatures: {protocols: []}\n");
+  EXPECT_TRUE(c.standardize.columns.empty());
+  EXPECT_TRUE(c.features.protocols.empty());
+}
+
 TEST(ConfigFile, LoadsAFile) {
   const TempFile file("flows:\n  idle_timeout: 30\n");
   EXPECT_EQ(load_config_file(file.path()).flows.idle_timeout_ms, 30'000u);
@@ -379,8 +443,14 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
   }
   EXPECT_EQ(written, (std::vector<std::string>{"flows", "idle_timeout", "active_timeout", "max_flows",
                                                "decode_tunnels", "reference_quirks", "dpi", "enabled", "packets",
-                                               "input", "files", "progress", "output", "directory", "format",
-                                               "logging", "level"}));
+                                               "input", "files", "progress", "pipeline", "workers",
+                                               "queue_batches", "window", "span", "max_flows", "labels", "file",
+                                               "columns", "src_ip", "src_port", "dst_ip", "dst_port", "protocol",
+                                               "label", "attack_cat", "features", "protocols", "quantile_warmup",
+                                               "standardize", "mode", "columns", "half_life", "state_file",
+                                               "save_interval", "output", "directory", "format", "compression",
+                                               "rotate_bytes", "rotate_age", "keep_files", "keep_bytes", "metrics",
+                                               "enabled", "listen", "logging", "level"}));
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "flowfeat/core/standardized_columns.hpp"
+
 namespace flowfeat {
 
 // How packets become flows (record specification §1).
@@ -27,12 +29,74 @@ struct InputConfig {
   friend bool operator==(const InputConfig&, const InputConfig&) = default;
 };
 
+// How the work is spread over threads.
+struct PipelineConfig {
+  std::uint32_t workers = 0;         // pipeline.workers: flow shards and worker threads; 0 = one per core
+  std::uint32_t queue_batches = 16;  // pipeline.queue_batches: packet batches in flight (backpressure bound)
+
+  friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
+};
+
+// The fan-in/fan-out window (record specification §3).
+struct WindowConfig {
+  std::uint64_t span_ms = 10'000;        // window.span (seconds in YAML): flows starting within ±span/2
+  std::uint64_t max_flows = 4'000'000;   // window.max_flows: flow starts held at most
+
+  friend bool operator==(const WindowConfig&, const WindowConfig&) = default;
+};
+
+// Ground-truth labels (record specification §4).
+struct LabelsConfig {
+  std::string file;                    // labels.file: ground-truth CSV; empty = no label column
+  std::string src_ip = "srcip";        // labels.columns.*: header names of the 5-tuple and verdict
+  std::string src_port = "sport";
+  std::string dst_ip = "dstip";
+  std::string dst_port = "dsport";
+  std::string protocol = "proto";
+  std::string label = "Label";
+  std::string attack_cat = "attack_cat";
+
+  friend bool operator==(const LabelsConfig&, const LabelsConfig&) = default;
+};
+
+// Encodings and derived features (record specification §5, §6).
+struct FeaturesConfig {
+  std::vector<std::uint8_t> protocols{0, 1, 2, 6, 17, 47, 50, 58, 89, 132};  // features.protocols: one-hot set
+  std::uint64_t quantile_warmup = 1000;  // features.quantile_warmup: records before quantile flags are raised
+
+  friend bool operator==(const FeaturesConfig&, const FeaturesConfig&) = default;
+};
+
+// Online standardization (record specification §7).
+struct StandardizeConfig {
+  std::string mode = "running";                                   // standardize.mode: running, frozen, ewm, off
+  std::vector<std::string> columns = default_standardized_columns();  // standardize.columns
+  std::uint64_t half_life_records = 10'000;                       // standardize.half_life (ewm), records
+  std::string state_file;             // standardize.state_file; empty = <output.directory>/standardizer.state
+  std::uint64_t save_interval_ms = 60'000;  // standardize.save_interval (seconds in YAML)
+
+  friend bool operator==(const StandardizeConfig&, const StandardizeConfig&) = default;
+};
+
 // Where records go.
 struct OutputConfig {
   std::string directory = "flowfeat-output";  // output.directory
-  std::string format = "csv";                 // output.format: csv
+  std::string format = "csv";                 // output.format: csv, jsonl
+  std::string compression = "none";           // output.compression: none, gzip
+  std::uint64_t rotate_bytes = 256ull << 20;  // output.rotate_bytes: 0 = no size rotation
+  std::uint64_t rotate_age_ms = 3'600'000;    // output.rotate_age (seconds in YAML): 0 = no age rotation
+  std::uint64_t keep_files = 0;               // output.keep_files: finished files kept, 0 = all
+  std::uint64_t keep_bytes = 0;               // output.keep_bytes: bytes of finished files kept, 0 = all
 
   friend bool operator==(const OutputConfig&, const OutputConfig&) = default;
+};
+
+// Prometheus endpoint.
+struct MetricsConfig {
+  bool enabled = true;                  // metrics.enabled
+  std::string listen = "127.0.0.1:9877";  // metrics.listen: address:port of the /metrics endpoint
+
+  friend bool operator==(const MetricsConfig&, const MetricsConfig&) = default;
 };
 
 struct LoggingConfig {
@@ -46,7 +110,13 @@ struct LoggingConfig {
 struct Config {
   FlowConfig flows;
   InputConfig input;
+  PipelineConfig pipeline;
+  WindowConfig window;
+  LabelsConfig labels;
+  FeaturesConfig features;
+  StandardizeConfig standardize;
   OutputConfig output;
+  MetricsConfig metrics;
   LoggingConfig logging;
 
   friend bool operator==(const Config&, const Config&) = default;
