@@ -140,7 +140,7 @@ std::optional<std::string> parse_seconds_or_off(std::string_view text, std::uint
   return parse_seconds(text, out_ms);
 }
 
-// host:port, IPv6 hosts in brackets ("[::1]:9877"); port 0 lets the system choose.
+// host:port; port 0 lets the system choose.
 std::optional<std::string> parse_listen_address(std::string_view text, std::string& out) {
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return "expected host:port, got " + quote(text);
@@ -277,7 +277,7 @@ constexpr std::array<Field, 38> field_table{{
      [](Config& c, std::string_view t) { return parse_range(t, 0, max_records * 1000, c.output.keep_bytes); }},
     {"metrics.enabled", ValueType::boolean, "true, false",
      [](Config& c, std::string_view t) { return parse_bool(t, c.metrics.enabled); }},
-    {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or [::1]:9877",
+    {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or 0.0.0.0:9877",
      [](Config& c, std::string_view t) { return parse_listen_address(t, c.metrics.listen); }},
     {"logging.level", ValueType::text, "trace, debug, info, warn, error",
      [](Config& c, std::string_view t) {

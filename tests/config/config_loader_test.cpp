@@ -317,7 +317,7 @@ labels:
 features: {protocols: [6, 17], quantile_warmup: 0}
 standardize: {mode: ewm, columns: [bidirectional_bytes], half_life: 50, state_file: /tmp/s, save_interval: 5}
 output: {format: jsonl, compression: gzip, rotate_bytes: 0, rotate_age: 0, keep_files: 3, keep_bytes: 1000}
-metrics: {enabled: false, listen: "[::1]:0"}
+metrics: {enabled: false, listen: "0.0.0.0:0"}
 )");
   EXPECT_EQ(c.pipeline.workers, 4u);
   EXPECT_EQ(c.pipeline.queue_batches, 2u);
@@ -341,7 +341,7 @@ metrics: {enabled: false, listen: "[::1]:0"}
   EXPECT_EQ(c.output.keep_files, 3u);
   EXPECT_EQ(c.output.keep_bytes, 1000u);
   EXPECT_FALSE(c.metrics.enabled);
-  EXPECT_EQ(c.metrics.listen, "[::1]:0");
+  EXPECT_EQ(c.metrics.listen, "0.0.0.0:0");
 }
 
 TEST(ConfigLoader, PipelineValuesAreChecked) {
@@ -357,7 +357,7 @@ TEST(ConfigLoader, PipelineValuesAreChecked) {
   EXPECT_EQ(problems_of("standardize: {columns: [a, a]}").size(), 1u);
   EXPECT_EQ(problems_of("metrics: {listen: localhost}"),
             std::vector<std::string>{"metrics.listen: expected host:port, got \"localhost\" (allowed: host:port, "
-                                     "e.g. 127.0.0.1:9877 or [::1]:9877)"});
+                                     "e.g. 127.0.0.1:9877 or 0.0.0.0:9877)"});
   EXPECT_EQ(problems_of("metrics: {listen: \"127.0.0.1:70000\"}").size(), 1u);
   EXPECT_EQ(problems_of("labels: {columns: {src_ip: \"\"}}").size(), 1u);
   EXPECT_EQ(problems_of("output: {compression: zip}").size(), 1u);

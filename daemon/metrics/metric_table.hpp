@@ -1,0 +1,92 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <stdexcept>
+#include <string_view>
+
+#include "flowfeat/metrics/metric_catalog.hpp"
+
+// The metric catalog itself, shared by the registry and the documentation. Private to the metrics
+// module.
+namespace flowfeat::metrics_detail {
+
+inline constexpr std::array<std::string_view, 3> kDropPlaces{"kernel", "interface", "queue"};
+inline constexpr std::array<std::string_view, 3> kEndReasons{"idle", "active", "evicted"};
+inline constexpr std::array<std::string_view, 2> kLabelValues{"0", "1"};
+
+inline constexpr MetricType kCounter = MetricType::kCounter;
+inline constexpr MetricType kGauge = MetricType::kGauge;
+
+inline constexpr std::array<MetricDescription, 23> kCatalog{{
+    {"flowfeat_build_info", kGauge, "version", {}, "Always 1; the version label names the running flowfeat build"},
+    {"flowfeat_packets_received_total", kCounter, "source", {}, "Packets read from a capture source"},
+    {"flowfeat_received_bytes_total",
+     kCounter,
+     "source",
+     {},
+     "Bytes read from a capture source, original wire length of each packet"},
+    {"flowfeat_packets_ignored_total",
+     kCounter,
+     "reason",
+     {},
+     "Packets that update no flow (too short, non-first fragment, not IP, ...), by reason"},
+    {"flowfeat_packets_dropped_total", kCounter, "place", kDropPlaces,
+     "Packets lost before decoding: by the kernel, by the interface, or at a full queue"},
+    {"flowfeat_flows_active", kGauge, "", {}, "Flows currently open in the flow tables"},
+    {"flowfeat_flows_created_total", kCounter, "", {}, "Flows started"},
+    {"flowfeat_flows_ended_total", kCounter, "reason", kEndReasons,
+     "Flows ended: idle timeout or end of input (idle), active timeout (active), evicted from a full table "
+     "(evicted)"},
+    {"flowfeat_records_written_total", kCounter, "", {}, "Feature records written to the output"},
+    {"flowfeat_records_dropped_total", kCounter, "reason", {}, "Feature records not written, by reason"},
+    {"flowfeat_output_files_rotated_total",
+     kCounter,
+     "",
+     {},
+     "Output files completed by rotation and renamed to their final name"},
+    {"flowfeat_output_bytes_total", kCounter, "", {}, "Bytes written to output files"},
+    {"flowfeat_output_write_errors_total",
+     kCounter,
+     "",
+     {},
+     "Output file operations (write, flush, rename) that failed"},
+    {"flowfeat_queue_depth", kGauge, "stage", {}, "Items waiting in the input queue of a pipeline stage"},
+    {"flowfeat_stream_lag_seconds", kGauge, "", {}, "Wall-clock time minus the stream watermark, in seconds"},
+    {"flowfeat_stream_watermark_seconds",
+     kGauge,
+     "",
+     {},
+     "Packet time the stream has reached, in seconds since the Unix epoch"},
+    {"flowfeat_host_window_flows", kGauge, "", {}, "Flow starts held in the fan-in/fan-out window"},
+    {"flowfeat_host_window_hosts", kGauge, "", {}, "Distinct hosts with peers in the fan-in/fan-out window"},
+    {"flowfeat_host_window_held_records",
+     kGauge,
+     "",
+     {},
+     "Ended flow records waiting for their fan metrics to become final"},
+    {"flowfeat_host_window_overflows_total",
+     kCounter,
+     "",
+     {},
+     "Flows whose fan metrics were finalized early because the window reached its bound"},
+    {"flowfeat_standardizer_samples",
+     kGauge,
+     "",
+     {},
+     "Records the standardizer's running mean and deviation are computed from"},
+    {"flowfeat_stage_errors_total", kCounter, "stage", {}, "Errors caught in a pipeline stage"},
+    {"flowfeat_records_labeled_total", kCounter, "label", kLabelValues,
+     "Records labeled from the ground truth: 1 matched a ground-truth row, 0 did not"},
+}};
+
+// Position of a family in kCatalog. Used in constant expressions, where a misspelt name fails the
+// build.
+constexpr std::size_t index_of(std::string_view name) {
+  for (std::size_t i = 0; i < kCatalog.size(); ++i) {
+    if (kCatalog[i].name == name) return i;
+  }
+  throw std::logic_error("no such metric family");
+}
+
+}  // namespace flowfeat::metrics_detail
