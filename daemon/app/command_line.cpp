@@ -23,7 +23,7 @@ struct Option {
   bool CommandLine::*flag = nullptr;
 };
 
-const std::array<Option, 12> options{{
+const std::array<Option, 17> options{{
     {"--config", Arity::value, "FILE", &CommandLine::config_file},
     {"--read", Arity::values, "FILE|DIR"},
     {"--output", Arity::value, "DIR", &CommandLine::output_directory},
@@ -31,7 +31,12 @@ const std::array<Option, 12> options{{
     {"--active-timeout", Arity::value, "SECONDS", &CommandLine::active_timeout},
     {"--max-flows", Arity::value, "N", &CommandLine::max_flows},
     {"--progress", Arity::value, "auto|always|never", &CommandLine::progress},
+    {"--workers", Arity::value, "N", &CommandLine::workers},
+    {"--format", Arity::value, "csv|jsonl", &CommandLine::format},
+    {"--labels", Arity::value, "FILE", &CommandLine::labels_file},
+    {"--metrics-listen", Arity::value, "HOST:PORT", &CommandLine::metrics_listen},
     {"--no-dpi", Arity::flag, {}, nullptr, &CommandLine::no_dpi},
+    {"--no-metrics", Arity::flag, {}, nullptr, &CommandLine::no_metrics},
     {"--check-config", Arity::flag, {}, nullptr, &CommandLine::check_config},
     {"--print-schema", Arity::flag, {}, nullptr, &CommandLine::print_schema},
     {"--version", Arity::flag, {}, nullptr, &CommandLine::version},
@@ -152,6 +157,13 @@ Options:
   --max-flows N             flows kept at once; the least recently seen is evicted
                             (flows.max_flows, 1..100000000, default 1000000)
   --no-dpi                  skip application detection (flows.dpi.enabled: false)
+  --workers N               flow shards and worker threads, 0 = one per core
+                            (pipeline.workers, 0..64, default 0)
+  --format FORMAT           record files: csv or jsonl (output.format)
+  --labels FILE             ground-truth CSV for the label column (labels.file)
+  --metrics-listen ADDR     serve Prometheus metrics on HOST:PORT
+                            (metrics.listen, default 127.0.0.1:9877)
+  --no-metrics              do not serve metrics (metrics.enabled: false)
   --progress WHEN           show progress: auto (only on a terminal), always, never
                             (input.progress)
   --check-config [FILE]     check the configuration and the options, then exit
@@ -173,7 +185,12 @@ Config apply_overrides(Config base, const CommandLine& command_line) {
   add(command_line.max_flows, "flows.max_flows", "--max-flows");
   add(command_line.progress, "input.progress", "--progress");
   add(command_line.output_directory, "output.directory", "--output");
+  add(command_line.workers, "pipeline.workers", "--workers");
+  add(command_line.format, "output.format", "--format");
+  add(command_line.labels_file, "labels.file", "--labels");
+  add(command_line.metrics_listen, "metrics.listen", "--metrics-listen");
   if (command_line.no_dpi) overrides.push_back({"flows.dpi.enabled", "false", "--no-dpi"});
+  if (command_line.no_metrics) overrides.push_back({"metrics.enabled", "false", "--no-metrics"});
 
   Config config = apply_config_overrides(std::move(base), overrides);
   if (!command_line.read_paths.empty()) config.input.files = command_line.read_paths;

@@ -12,13 +12,14 @@
 #include <vector>
 
 #include "flowfeat/app/command_line.hpp"
+#include "flowfeat/metrics/metrics.hpp"
 #include "flowfeat/pipeline/offline_replay.hpp"
+#include "flowfeat/pipeline/pipeline.hpp"
 #include "flowfeat/app/progress_bar.hpp"
 #include "flowfeat/app/usage_error.hpp"
 #include "flowfeat/capture/pcap_file_source.hpp"
 #include "flowfeat/config/config_error.hpp"
 #include "flowfeat/config/config_loader.hpp"
-#include "flowfeat/sink/csv_writer.hpp"
 #include "flowfeat/sink/schema.hpp"
 
 namespace flowfeat {
@@ -32,12 +33,12 @@ ProgressBar::Mode progress_mode(const std::string& setting) {
   return ProgressBar::Mode::kAuto;
 }
 
-void print_summary(const ReplaySummary& s, const fs::path& output, std::uint64_t records,
+void print_summary(const PipelineSummary& s, const Config& config,
                    const std::map<std::string, std::uint64_t>& applications) {
-  std::printf("flowfeatd: %llu packets read, %llu decoded, %llu ignored; %llu flows in %.2f s\n",
+  std::printf("flowfeatd: %llu packets read, %llu decoded, %llu ignored; %llu flows in %.2f s (%zu workers)\n",
               static_cast<unsigned long long>(s.packets_read), static_cast<unsigned long long>(s.packets_decoded),
-              static_cast<unsigned long long>(s.packets_ignored_total()), static_cast<unsigned long long>(records),
-              s.seconds);
+              static_cast<unsigned long long>(s.packets_ignored_total()), static_cast<unsigned long long>(s.records),
+              s.seconds, s.shards);
   for (std::size_t i = 1; i < s.packets_ignored.size(); ++i) {
     if (s.packets_ignored[i] == 0) continue;
     std::printf("  ignored %-28s %llu\n", std::string(to_string(static_cast<DecodeStatus>(i))).c_str(),
@@ -48,6 +49,10 @@ void print_summary(const ReplaySummary& s, const fs::path& output, std::uint64_t
               static_cast<unsigned long long>(s.flows.flows_ended_active),
               static_cast<unsigned long long>(s.flows.flows_evicted),
               static_cast<unsigned long long>(s.flows.peak_active_flows));
+  if (s.window.overflow_releases != 0) {
+    std::printf("  fan window full %llu times (window.max_flows): some fan metrics are lower bounds\n",
+                static_cast<unsigned long long>(s.window.overflow_releases));
+  }
   std::vector<std::pair<std::string, std::uint64_t>> top(applications.begin(), applications.end());
   std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (top.size() > 8) top.resize(8);
@@ -56,44 +61,41 @@ void print_summary(const ReplaySummary& s, const fs::path& output, std::uint64_t
     for (const auto& [name, count] : top) std::printf(" %s=%llu", name.c_str(), static_cast<unsigned long long>(count));
     std::printf("\n");
   }
-  std::printf("records: %s\n", output.string().c_str());
+  if (s.files) {
+    if (s.files->records_dropped != 0) {
+      std::printf("  %llu records could not be written (see the warnings above)\n",
+                  static_cast<unsigned long long>(s.files->records_dropped));
+    }
+    std::printf("records: %llu written to %llu file(s) in %s\n",
+                static_cast<unsigned long long>(s.files->records_written),
+                static_cast<unsigned long long>(s.files->files_finished), config.output.directory.c_str());
+  }
 }
 
-// Replays the configured inputs into one CSV file, written under a temporary name and renamed
-// when complete so no reader ever sees a partial file.
-int replay_to_csv(const Config& config) {
+// Replays the configured inputs through the pipeline into rotating record files.
+int replay_files(const Config& config) {
   if (config.input.files.empty()) {
     spdlog::error("no input: give --read FILE|DIR or input.files in the configuration");
     return kExitBadConfig;
   }
-  const fs::path directory(config.output.directory);
-  std::error_code ec;
-  fs::create_directories(directory, ec);
-  if (ec) {
-    spdlog::error("output directory {}: {}", directory.string(), ec.message());
-    return kExitFailure;
-  }
-  const fs::path final_path = directory / "flows.csv";
-  const fs::path partial_path = directory / ".flows.csv.partial";
-
-  std::vector<fs::path> inputs(config.input.files.begin(), config.input.files.end());
-  PcapFileSource source(inputs);
-  CsvWriter writer(partial_path);
+  Metrics metrics(MetricsOptions{.enabled = config.metrics.enabled, .listen_address = config.metrics.listen,
+                                 .version = FLOWFEAT_VERSION});
+  if (config.metrics.enabled) spdlog::info("metrics on port {} ({})", metrics.port(), config.metrics.listen);
   std::map<std::string, std::uint64_t> applications;
   ProgressBar progress(progress_mode(config.input.progress));
-  const ReplaySummary summary = replay(
-      config, source,
-      [&](const FlowRecord& record) {
-        writer.write(record);
-        if (config.flows.dpi_enabled) ++applications[std::string(record.application())];
-      },
-      [&](const SourceStats& stats, std::uint64_t packets, std::uint64_t active_flows) {
-        progress.update(stats.input_bytes_read, stats.input_bytes_total, packets, active_flows);
-      });
+  PipelineOptions options;
+  if (config.flows.dpi_enabled) {
+    options.consumer = [&](const FeatureRecord& record) { ++applications[std::string(record.flow.application())]; };
+  }
+  options.progress = [&](const SourceStats& stats, std::uint64_t packets, std::uint64_t active_flows) {
+    progress.update(stats.input_bytes_read, stats.input_bytes_total, packets, active_flows);
+  };
+  Pipeline pipeline(config, metrics, std::move(options));
+  std::vector<fs::path> inputs(config.input.files.begin(), config.input.files.end());
+  PcapFileSource source(inputs);
+  const PipelineSummary summary = pipeline.run(source);
   progress.finish();
-  writer.close();
-  fs::rename(partial_path, final_path);
-  print_summary(summary, final_path, writer.records_written(), applications);
+  print_summary(summary, config, applications);
   return source.had_unreadable_input() ? kExitInputUnreadable : kExitOk;
 }
 
@@ -114,10 +116,6 @@ int run_flowfeatd(int argc, const char* const* argv) {
       std::printf("flowfeatd %s\n", FLOWFEAT_VERSION);
       return kExitOk;
     }
-    if (command_line.print_schema) {
-      std::printf("%s", Schema::flow_record().to_text().c_str());
-      return kExitOk;
-    }
     if (command_line.config_file) config = load_config_file(*command_line.config_file);
     config = apply_overrides(config, command_line);
   } catch (const UsageError& e) {
@@ -128,12 +126,20 @@ int run_flowfeatd(int argc, const char* const* argv) {
     return kExitBadConfig;
   }
   spdlog::set_level(spdlog::level::from_str(config.logging.level));
-  if (command_line.check_config) {
-    std::printf("configuration OK\n");
-    return kExitOk;
-  }
   try {
-    return replay_to_csv(config);
+    if (command_line.print_schema) {
+      std::printf("%s", output_schema(config).to_text().c_str());
+      return kExitOk;
+    }
+    if (command_line.check_config) {
+      output_schema(config);  // the columns and the ground-truth file must work too
+      std::printf("configuration OK\n");
+      return kExitOk;
+    }
+    return replay_files(config);
+  } catch (const PipelineSetupError& e) {
+    spdlog::error("{}", e.what());
+    return kExitBadConfig;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kExitFailure;

@@ -1,12 +1,10 @@
 #include "flowfeat/sink/csv_writer.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -14,143 +12,37 @@
 #include <tuple>
 #include <utility>
 
+#include "csv_fields.hpp"
+#include "field_text.hpp"
 #include "flowfeat/sink/schema.hpp"
+#include "record_fields.hpp"
 
 namespace flowfeat {
 namespace {
 
 // Sizes of the variable-length fields, to check kMaxRowBytes at compile time: 31 columns, of
 // which 2 addresses, 1 quoted name (every char doubled), 12 doubles and 16 integers.
-constexpr std::size_t kMaxDoubleChars = 24;  // "-2.2250738585072014e-308"
-constexpr std::size_t kMaxUintChars = 20;
 constexpr std::size_t kMaxNameChars = std::tuple_size_v<decltype(FlowRecord::application_name)>;
-static_assert(31 + 2 * INET6_ADDRSTRLEN + 2 * kMaxNameChars + 2 + 12 * kMaxDoubleChars +
-                  16 * kMaxUintChars <
+static_assert(31 + 2 * detail::kMaxIpChars + detail::csv_text_bound(kMaxNameChars) + 12 * detail::kMaxDoubleChars +
+                  16 * detail::kMaxUintChars <
               CsvWriter::kMaxRowBytes);
 
 [[noreturn]] void throw_io_error(int error, const char* what, const std::filesystem::path& path) {
   throw std::system_error(error, std::generic_category(), std::string(what) + " " + path.string());
 }
 
-char* put_uint(char* out, std::uint64_t value) noexcept {
-  return std::to_chars(out, out + kMaxUintChars, value).ptr;
-}
-
-char* put_double(char* out, double value) noexcept {
-  return std::to_chars(out, out + kMaxDoubleChars + 8, value).ptr;
-}
-
-// Same text as IpAddress::to_string(), written straight into the row. IPv4 is formatted here
-// because glibc's inet_ntop goes through sprintf, which dominated the cost of a row; IPv6 keeps
-// inet_ntop for its zero-run and embedded-IPv4 rules.
-char* put_ip(char* out, const IpAddress& ip) noexcept {
-  if (ip.version == 4) {
-    for (int i = 0; i < 4; ++i) {
-      if (i > 0) {
-        *out++ = '.';
-      }
-      out = std::to_chars(out, out + 3, ip.bytes[i]).ptr;
-    }
-    return out;
-  }
-  if (ip.version != 6 || ::inet_ntop(AF_INET6, ip.bytes.data(), out, INET6_ADDRSTRLEN) == nullptr) {
-    return out;
-  }
-  return out + std::strlen(out);
-}
-
-// RFC 4180: quote only a field holding a comma, quote or line break; double inner quotes.
-char* put_text(char* out, std::string_view text) noexcept {
-  // One pass over the name; find_first_of would call memchr once per special character.
-  const bool needs_quotes = std::any_of(text.begin(), text.end(), [](char c) {
-    return c == ',' || c == '"' || c == '\n' || c == '\r';
-  });
-  if (!needs_quotes) {
-    std::memcpy(out, text.data(), text.size());
-    return out + text.size();
-  }
-  *out++ = '"';
-  for (const char c : text) {
-    if (c == '"') {
-      *out++ = '"';
-    }
-    *out++ = c;
-  }
-  *out++ = '"';
-  return out;
-}
-
-char* put_stats(char* out, const MeanStddev& stats) noexcept {
-  out = put_double(out, stats.mean);
-  *out++ = ',';
-  out = put_double(out, stats.stddev);
-  return out;
-}
-
 // Column order is Schema::flow_record(); the round-trip test holds the two together.
 char* format_row(char* out, const FlowRecord& r) noexcept {
-  out = put_ip(out, r.src_ip);
-  *out++ = ',';
-  out = put_ip(out, r.dst_ip);
-  *out++ = ',';
-  out = put_uint(out, r.src_port);
-  *out++ = ',';
-  out = put_uint(out, r.dst_port);
-  *out++ = ',';
-  out = put_uint(out, r.protocol);
-  *out++ = ',';
-  out = put_uint(out, r.ip_version);
-  *out++ = ',';
-  out = put_uint(out, r.vlan_id);
-  *out++ = ',';
-  out = put_uint(out, static_cast<std::uint8_t>(r.tunnel));
-  *out++ = ',';
-  // strnlen: a name filling the array without a terminator must not run past it.
-  out = put_text(out, std::string_view(r.application_name.data(),
-                                       ::strnlen(r.application_name.data(), kMaxNameChars)));
-  *out++ = ',';
-  out = put_uint(out, r.bidirectional_packets);
-  *out++ = ',';
-  out = put_uint(out, r.bidirectional_bytes);
-  *out++ = ',';
-  out = put_uint(out, r.bidirectional_first_seen_ms);
-  *out++ = ',';
-  out = put_uint(out, r.bidirectional_last_seen_ms);
-  *out++ = ',';
-  out = put_uint(out, r.bidirectional_duration_ms());
-  *out++ = ',';
-  out = put_uint(out, r.src2dst_packets);
-  *out++ = ',';
-  out = put_uint(out, r.src2dst_bytes);
-  *out++ = ',';
-  out = put_uint(out, r.dst2src_packets);
-  *out++ = ',';
-  out = put_uint(out, r.dst2src_bytes);
-  *out++ = ',';
-  out = put_stats(out, r.bidirectional_ps);
-  *out++ = ',';
-  out = put_stats(out, r.src2dst_ps);
-  *out++ = ',';
-  out = put_stats(out, r.dst2src_ps);
-  *out++ = ',';
-  out = put_stats(out, r.bidirectional_piat_ms);
-  *out++ = ',';
-  out = put_stats(out, r.src2dst_piat_ms);
-  *out++ = ',';
-  out = put_stats(out, r.dst2src_piat_ms);
-  *out++ = ',';
-  out = put_uint(out, static_cast<std::uint8_t>(r.expiration));
-  *out++ = '\n';
-  return out;
+  detail::CsvFields fields(out);
+  detail::put_flow_fields(fields, r);
+  return fields.end_line();
 }
 
 }  // namespace
 
-CsvWriter::CsvWriter(std::filesystem::path path, std::size_t buffer_bytes)
-    : path_(std::move(path)) {
+CsvWriter::CsvWriter(std::filesystem::path path, std::size_t buffer_bytes) : path_(std::move(path)) {
   if (buffer_bytes < 2 * kMaxRowBytes) {
-    throw std::invalid_argument("CsvWriter buffer must hold at least " +
-                                std::to_string(2 * kMaxRowBytes) + " bytes");
+    throw std::invalid_argument("CsvWriter buffer must hold at least " + std::to_string(2 * kMaxRowBytes) + " bytes");
   }
   const std::string header = Schema::flow_record().csv_header() + '\n';
   capacity_ = std::max(buffer_bytes, header.size() + kMaxRowBytes);

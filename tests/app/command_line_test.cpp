@@ -26,7 +26,13 @@ TEST(CommandLine, ParsesEveryOption) {
   const CommandLine c = parse_command_line(std::vector<std::string>{
       "--config", "f.yaml", "--read", "a.pcap", "--output", "out", "--idle-timeout", "30", "--active-timeout", "90",
       "--max-flows", "1000", "--progress", "never", "--no-dpi", "--check-config", "--print-schema", "--version",
-      "--help"});
+      "--help", "--workers", "3", "--format", "jsonl", "--labels", "t.csv", "--metrics-listen", "127.0.0.1:1",
+      "--no-metrics"});
+  EXPECT_EQ(c.workers, "3");
+  EXPECT_EQ(c.format, "jsonl");
+  EXPECT_EQ(c.labels_file, "t.csv");
+  EXPECT_EQ(c.metrics_listen, "127.0.0.1:1");
+  EXPECT_TRUE(c.no_metrics);
   EXPECT_EQ(c.config_file, "f.yaml");
   EXPECT_EQ(c.read_paths, std::vector<std::string>{"a.pcap"});
   EXPECT_EQ(c.output_directory, "out");
@@ -98,7 +104,7 @@ TEST(CommandLine, UsageTextListsEveryOption) {
   const std::string text = usage_text();
   for (const char* option : {"--config", "--read", "--output", "--check-config", "--print-schema", "--version",
                              "--help", "--idle-timeout", "--active-timeout", "--no-dpi", "--max-flows",
-                             "--progress"}) {
+                             "--progress", "--workers", "--format", "--labels", "--metrics-listen", "--no-metrics"}) {
     EXPECT_NE(text.find(option), std::string::npos) << option;
   }
 }
@@ -116,8 +122,14 @@ TEST(ApplyOverrides, OptionsReplaceFileValues) {
   base.flows.reference_quirks = true;
   const CommandLine cli = parse_command_line(std::vector<std::string>{
       "--read", "a.pcap", "b/", "--output", "out", "--idle-timeout", "0.5", "--active-timeout", "600",
-      "--max-flows", "10", "--progress", "always", "--no-dpi"});
+      "--max-flows", "10", "--progress", "always", "--no-dpi", "--workers", "4", "--format", "jsonl", "--labels",
+      "gt.csv", "--metrics-listen", "0.0.0.0:9", "--no-metrics"});
   const Config c = apply_overrides(base, cli);
+  EXPECT_EQ(c.pipeline.workers, 4u);
+  EXPECT_EQ(c.output.format, "jsonl");
+  EXPECT_EQ(c.labels.file, "gt.csv");
+  EXPECT_EQ(c.metrics.listen, "0.0.0.0:9");
+  EXPECT_FALSE(c.metrics.enabled);
   EXPECT_EQ(c.input.files, (std::vector<std::string>{"a.pcap", "b/"}));
   EXPECT_EQ(c.output.directory, "out");
   EXPECT_EQ(c.flows.idle_timeout_ms, 500u);

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -22,11 +25,52 @@ int run(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Standard output of a command (its exit status is not checked here).
+std::string output_of(const std::string& command) {
+  std::string text;
+  if (FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) text.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return text;
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The finished record files of an output folder, oldest first.
+std::vector<fs::path> record_files(const fs::path& out, const std::string& extension = ".csv") {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(out)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("flows-", 0) == 0 && name.size() > extension.size() &&
+        name.compare(name.size() - extension.size(), extension.size(), extension) == 0) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Every record of an output folder, in output order.
+std::vector<testing::FlowRow> read_records(const fs::path& out) {
+  std::vector<testing::FlowRow> rows;
+  for (const fs::path& file : record_files(out)) {
+    auto more = testing::read_csv_rows(file.string());
+    rows.insert(rows.end(), more.begin(), more.end());
+  }
+  return rows;
+}
+
+std::string read_output(const fs::path& out) {
+  std::string text;
+  for (const fs::path& file : record_files(out)) text += read_file(file);
+  return text;
 }
 
 class EndToEnd : public ::testing::Test {
@@ -43,7 +87,10 @@ class EndToEnd : public ::testing::Test {
     delete dir_;
   }
   static fs::path dir() { return *dir_; }
-  static int flowfeatd(const std::string& arguments) { return run(std::string(FLOWFEATD) + " " + arguments); }
+  // Tests run side by side: none serves metrics on the fixed port.
+  static int flowfeatd(const std::string& arguments) {
+    return run(std::string(FLOWFEATD) + " --no-metrics " + arguments);
+  }
 
  private:
   static fs::path* dir_;
@@ -54,7 +101,7 @@ TEST_F(EndToEnd, EveryGeneratedConversationBecomesAFlow) {
   const fs::path out = dir() / "records";
   ASSERT_EQ(flowfeatd("--read " + (dir() / "traffic.pcap").string() + " --output " + out.string()), 0);
   const auto truth = testing::read_csv_rows((dir() / "truth.csv").string());
-  const auto flows = testing::read_csv_rows((out / "flows.csv").string());
+  const auto flows = read_records(out);
   ASSERT_FALSE(truth.empty());
 
   std::multiset<std::string> flow_tuples;
@@ -77,9 +124,9 @@ TEST_F(EndToEnd, ReplayIsDeterministic) {
   const fs::path second = dir() / "second";
   ASSERT_EQ(flowfeatd("--read " + (dir() / "traffic.pcap").string() + " --output " + first.string()), 0);
   ASSERT_EQ(flowfeatd("--read " + (dir() / "traffic.pcap").string() + " --output " + second.string()), 0);
-  const std::string a = read_file(first / "flows.csv");
+  const std::string a = read_output(first);
   EXPECT_FALSE(a.empty());
-  EXPECT_EQ(a, read_file(second / "flows.csv"));
+  EXPECT_EQ(a, read_output(second));
 }
 
 TEST_F(EndToEnd, SeveralFilesFormOneStream) {
@@ -90,8 +137,8 @@ TEST_F(EndToEnd, SeveralFilesFormOneStream) {
   const std::string capture = (dir() / "traffic.pcap").string();
   ASSERT_EQ(flowfeatd("--read " + capture + " --output " + once.string()), 0);
   ASSERT_EQ(flowfeatd("--read " + capture + " " + capture + " --output " + twice.string()), 0);
-  const auto one = testing::read_csv_rows((once / "flows.csv").string());
-  const auto two = testing::read_csv_rows((twice / "flows.csv").string());
+  const auto one = read_records(once);
+  const auto two = read_records(twice);
   std::uint64_t packets_one = 0, packets_two = 0;
   for (const auto& f : one) packets_one += std::stoull(f.at("bidirectional_packets"));
   for (const auto& f : two) packets_two += std::stoull(f.at("bidirectional_packets"));
@@ -116,14 +163,81 @@ TEST_F(EndToEnd, UnreadableInputIsReportedAndTheRestIsStillProcessed) {
   fs::resize_file(truncated, fs::file_size(truncated) / 2 + 7);  // cut mid-packet
   const fs::path out = dir() / "partial";
   EXPECT_EQ(flowfeatd("--read " + not_a_capture.string() + " " + truncated.string() + " --output " + out.string()), 1);
-  const auto flows = testing::read_csv_rows((out / "flows.csv").string());
+  const auto flows = read_records(out);
   EXPECT_GT(flows.size(), 100u);
 }
 
 TEST_F(EndToEnd, UnwritableOutputFailsClearly) {
   const fs::path blocker = dir() / "a-file";
   std::ofstream(blocker) << "x";
-  EXPECT_EQ(flowfeatd("--read " + (dir() / "traffic.pcap").string() + " --output " + (blocker / "sub").string()), 3);
+  EXPECT_EQ(flowfeatd("--read " + (dir() / "traffic.pcap").string() + " --output " + (blocker / "sub").string()), 2);
+}
+
+TEST_F(EndToEnd, WorkerCountDoesNotChangeTheOutput) {
+  std::vector<std::string> outputs;
+  for (const char* workers : {"1", "2", "4"}) {
+    const fs::path out = dir() / (std::string("workers-") + workers);
+    ASSERT_EQ(flowfeatd("--workers " + std::string(workers) + " --read " + (dir() / "traffic.pcap").string() +
+                        " --output " + out.string()),
+              0);
+    outputs.push_back(read_output(out));
+  }
+  ASSERT_FALSE(outputs[0].empty());
+  EXPECT_TRUE(outputs[0] == outputs[1]) << "1 and 2 workers differ";
+  EXPECT_TRUE(outputs[0] == outputs[2]) << "1 and 4 workers differ";
+}
+
+TEST_F(EndToEnd, LabelsComeFromTheGroundTruth) {
+  const fs::path out = dir() / "labelled";
+  ASSERT_EQ(flowfeatd("--labels " + (dir() / "truth.csv").string() + " --read " + (dir() / "traffic.pcap").string() +
+                      " --output " + out.string()),
+            0);
+  std::set<std::string> attacks;
+  for (const auto& t : testing::read_csv_rows((dir() / "truth.csv").string())) {
+    if (t.at("Label") == "1") attacks.insert(t.at("srcip") + " " + t.at("sport") + " " + t.at("dstip") + " " + t.at("dsport"));
+  }
+  ASSERT_FALSE(attacks.empty());
+  std::size_t labelled = 0;
+  for (const auto& f : read_records(out)) {
+    const std::string forward = f.at("src_ip") + " " + f.at("src_port") + " " + f.at("dst_ip") + " " + f.at("dst_port");
+    const std::string backward = f.at("dst_ip") + " " + f.at("dst_port") + " " + f.at("src_ip") + " " + f.at("src_port");
+    const bool attack = attacks.count(forward) + attacks.count(backward) > 0;
+    EXPECT_EQ(f.at("label"), attack ? "1" : "0") << forward;
+    EXPECT_EQ(f.at("attack_cat").empty(), !attack) << forward;
+    labelled += attack;
+  }
+  EXPECT_GT(labelled, 0u);
+}
+
+TEST_F(EndToEnd, JsonLinesHoldTheSameRecords) {
+  const fs::path csv = dir() / "as-csv";
+  const fs::path jsonl = dir() / "as-jsonl";
+  const std::string capture = (dir() / "traffic.pcap").string();
+  ASSERT_EQ(flowfeatd("--read " + capture + " --output " + csv.string()), 0);
+  ASSERT_EQ(flowfeatd("--format jsonl --read " + capture + " --output " + jsonl.string()), 0);
+  const auto files = record_files(jsonl, ".jsonl");
+  ASSERT_FALSE(files.empty());
+  std::size_t lines = 0;
+  for (const fs::path& file : files) {
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line); ++lines) {
+      ASSERT_EQ(line.rfind("{\"src_ip\":\"", 0), 0u) << line;
+      ASSERT_EQ(line.back(), '}');
+    }
+  }
+  EXPECT_EQ(lines, read_records(csv).size());
+}
+
+TEST_F(EndToEnd, PrintSchemaFollowsTheConfiguration) {
+  const std::string plain = "\n" + output_of(std::string(FLOWFEATD) + " --print-schema");
+  for (const char* column : {"src_ip ", "fan_out_src ", "src_ip_class_Class D (multicast) ", "protocol_other ",
+                             "potential_exfiltration ", "bidirectional_packets_z "}) {
+    EXPECT_NE(plain.find(std::string("\n") + column), std::string::npos) << column;
+  }
+  EXPECT_EQ(plain.find("\nlabel "), std::string::npos);
+  const std::string labelled = "\n" + output_of(std::string(FLOWFEATD) + " --print-schema --labels " + (dir() / "truth.csv").string());
+  EXPECT_NE(labelled.find("\nlabel "), std::string::npos);
+  EXPECT_NE(labelled.find("\nattack_cat "), std::string::npos);
 }
 
 }  // namespace

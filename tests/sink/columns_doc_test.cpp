@@ -7,16 +7,22 @@
 #include <sstream>
 #include <string>
 
+#include "flowfeat/sink/output_layout.hpp"
 #include "flowfeat/sink/schema.hpp"
 
 namespace flowfeat {
 namespace {
 
+// The full default layout: every group, label and attack_cat, the default encodings and
+// standardized columns.
 std::string expected_document() {
   return "# Record columns\n\n"
-         "Generated from the schema (`flowfeatd --print-schema` prints the same list). One row per flow,\n"
-         "in this order; docs/FIDELITY.md says how they are computed.\n\n" +
-         Schema::flow_record().to_markdown();
+         "Generated from the schema of the full default output layout (`flowfeatd --print-schema` prints\n"
+         "the list of the configured one). One row per flow, in this order; docs/FIDELITY.md says how the\n"
+         "flow columns are computed, the descriptions give the others. Groups 5-7 can be turned off;\n"
+         "`label` and `attack_cat` appear only with a ground-truth file. `qP(x)` is the running P-th\n"
+         "percentile of x over the records seen so far; the flags that use it stay 0 during the warm-up.\n\n" +
+         OutputLayout::full_default().schema().to_markdown();
 }
 
 TEST(ColumnsDoc, MatchesTheSchema) {

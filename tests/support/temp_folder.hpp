@@ -15,7 +15,7 @@ namespace flowfeat::testing {
 class TempFolder {
  public:
   TempFolder() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "flowfeat-standardize-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "flowfeat-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("mkdtemp failed for " + pattern);
     }

@@ -20,7 +20,12 @@ struct CommandLine {
   std::optional<std::string> active_timeout;    // --active-timeout SECONDS
   std::optional<std::string> max_flows;         // --max-flows N
   std::optional<std::string> progress;          // --progress auto|always|never
+  std::optional<std::string> workers;           // --workers N
+  std::optional<std::string> format;            // --format csv|jsonl
+  std::optional<std::string> labels_file;       // --labels FILE
+  std::optional<std::string> metrics_listen;    // --metrics-listen HOST:PORT
   bool no_dpi = false;                          // --no-dpi
+  bool no_metrics = false;                      // --no-metrics
   bool check_config = false;                    // --check-config: validate, then exit
   bool print_schema = false;                    // --print-schema
   bool version = false;                         // --version

@@ -40,6 +40,18 @@ class FlowKey {
     return difference == 0;
   }
 
+  // A hash that is the same in every run and on every machine (absl's is seeded per process), for
+  // spreading flows over shards. Both directions of a conversation have the same key, so the same hash.
+  std::uint64_t stable_hash() const noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (const std::uint64_t w : words_) {
+      h ^= w;
+      h *= 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
+    }
+    return h;
+  }
+
   template <typename H>
   friend H AbslHashValue(H h, const FlowKey& k) {
     return H::combine_contiguous(std::move(h), k.words_.data(), kWords);

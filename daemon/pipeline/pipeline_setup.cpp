@@ -1,0 +1,150 @@
+#include "pipeline_setup.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+#include <string>
+#include <system_error>
+#include <thread>
+
+#include "flowfeat/pipeline/pipeline.hpp"
+#include "flowfeat/standardize/standardize_mode.hpp"
+#include "flowfeat/standardize/state_file_error.hpp"
+
+namespace flowfeat::pipeline_detail {
+
+std::size_t shard_count(const PipelineConfig& pipeline) {
+  if (pipeline.workers != 0) return pipeline.workers;
+  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+FlowTableOptions flow_table_options(const FlowConfig& flows, std::size_t shards) {
+  return {.idle_timeout_ms = flows.idle_timeout_ms,
+          .active_timeout_ms = flows.active_timeout_ms,
+          .max_flows = std::max<std::uint64_t>(1, flows.max_flows / shards),
+          .dpi_enabled = flows.dpi_enabled,
+          .dpi_packets = flows.dpi_packets};
+}
+
+HostWindowOptions window_options(const WindowConfig& window) {
+  return {.half_span_ms = window.span_ms / 2, .max_window_flows = window.max_flows};
+}
+
+std::optional<GroundTruth> load_ground_truth(const LabelsConfig& labels) {
+  if (labels.file.empty()) return std::nullopt;
+  const GroundTruthColumns columns{.src_ip = labels.src_ip,
+                                   .src_port = labels.src_port,
+                                   .dst_ip = labels.dst_ip,
+                                   .dst_port = labels.dst_port,
+                                   .protocol = labels.protocol,
+                                   .label = labels.label,
+                                   .attack_cat = labels.attack_cat};
+  try {
+    GroundTruth truth = GroundTruth::load(labels.file, columns);
+    const GroundTruthReport& report = truth.report();
+    for (const std::string& problem : report.problems) spdlog::warn("labels.file: {}", problem);
+    if (report.malformed > report.problems.size()) {
+      spdlog::warn("labels.file: {} more malformed rows", report.malformed - report.problems.size());
+    }
+    spdlog::info("ground truth {}: {} rows loaded, {} malformed skipped", labels.file, report.loaded,
+                 report.malformed);
+    return truth;
+  } catch (const GroundTruthError& e) {
+    throw PipelineSetupError(std::string("labels.file: ") + e.what());
+  }
+}
+
+OneHotEncoder make_encoder(const FeaturesConfig& features) {
+  try {
+    return OneHotEncoder(features.protocols);
+  } catch (const std::invalid_argument& e) {
+    throw PipelineSetupError(std::string("features.protocols: ") + e.what());
+  }
+}
+
+QuantileFlags make_quantile_flags(const FeaturesConfig& features) {
+  return QuantileFlags(QuantileFlagsOptions{.warmup_records = features.quantile_warmup});
+}
+
+std::vector<NumericField> standardized_fields(const StandardizeConfig& standardize) {
+  std::vector<NumericField> fields;
+  if (standardize.mode == "off") return fields;
+  for (const std::string& name : standardize.columns) {
+    const std::optional<NumericField> field = NumericField::find(name);
+    if (!field) {
+      std::string known;
+      for (std::string_view n : NumericField::names()) known += (known.empty() ? "" : ", ") + std::string(n);
+      throw PipelineSetupError("standardize.columns: \"" + name + "\" is not a numeric column (allowed: " + known +
+                               ")");
+    }
+    fields.push_back(*field);
+  }
+  return fields;
+}
+
+std::filesystem::path state_file_path(const Config& config) {
+  if (!config.standardize.state_file.empty()) return config.standardize.state_file;
+  return std::filesystem::path(config.output.directory) / "standardizer.state";
+}
+
+std::optional<Standardizer> make_standardizer(const Config& config, bool load_state) {
+  const StandardizeConfig& s = config.standardize;
+  if (s.mode == "off") return std::nullopt;
+  const std::optional<StandardizeMode> mode = parse_standardize_mode(s.mode);
+  if (!mode) throw PipelineSetupError("standardize.mode: unknown mode \"" + s.mode + "\"");
+  Standardizer standardizer(s.columns, StandardizerOptions{.mode = *mode,
+                                                          .half_life_records = static_cast<double>(s.half_life_records)});
+  const std::filesystem::path path = state_file_path(config);
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (*mode == StandardizeMode::kFrozen && !exists) {
+    throw PipelineSetupError("standardize.state_file: frozen mode needs the statistics of a state file, and " +
+                             path.string() + " does not exist");
+  }
+  if (load_state && exists) {
+    try {
+      standardizer.load(path);
+      spdlog::info("standardizer state loaded from {} ({} records)", path.string(), standardizer.samples());
+    } catch (const StateFileError& e) {
+      throw PipelineSetupError(std::string("standardize.state_file: ") + e.what());
+    } catch (const std::system_error& e) {
+      throw PipelineSetupError(std::string("standardize.state_file: ") + e.what());
+    }
+  }
+  return standardizer;
+}
+
+OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder) {
+  OutputLayout layout;
+  layout.fans = true;
+  layout.label = truth != nullptr;
+  layout.attack_cat = truth != nullptr && truth->has_attack_cat();
+  layout.encoding_columns = encoder.column_names();
+  layout.derived = true;
+  if (config.standardize.mode != "off") layout.standardized_columns = config.standardize.columns;
+  return layout;
+}
+
+RotationOptions rotation_options(const OutputConfig& output) {
+  RotationOptions options;
+  options.directory = output.directory;
+  options.format = output.format == "jsonl" ? OutputFormat::kJsonLines : OutputFormat::kCsv;
+  options.compression = output.compression == "gzip" ? Compression::kGzip : Compression::kNone;
+  options.max_file_bytes = output.rotate_bytes;
+  options.max_file_age_ms = output.rotate_age_ms;
+  options.keep_files = output.keep_files;
+  options.keep_bytes = output.keep_bytes;
+  return options;
+}
+
+}  // namespace flowfeat::pipeline_detail
+
+namespace flowfeat {
+
+DecoderOptions decoder_options(const FlowConfig& flows) {
+  return {.decode_tunnels = flows.decode_tunnels,
+          .reference_quirks = flows.reference_quirks ? std::uint8_t{kAllReferenceQuirks} : std::uint8_t{0}};
+}
+
+}  // namespace flowfeat

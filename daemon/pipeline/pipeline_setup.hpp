@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "flowfeat/config/config.hpp"
+#include "flowfeat/core/numeric_field.hpp"
+#include "flowfeat/enrich/ground_truth.hpp"
+#include "flowfeat/enrich/one_hot_encoder.hpp"
+#include "flowfeat/enrich/quantile_flags.hpp"
+#include "flowfeat/flow/flow_table.hpp"
+#include "flowfeat/sink/output_layout.hpp"
+#include "flowfeat/sink/rotating_file_sink.hpp"
+#include "flowfeat/standardize/standardizer.hpp"
+#include "flowfeat/window/host_window.hpp"
+
+// From the configuration to the options and parts of each stage. Every function throws
+// PipelineSetupError with a message naming the key or file at fault.
+namespace flowfeat::pipeline_detail {
+
+std::size_t shard_count(const PipelineConfig& pipeline);
+
+// Each shard's table bound: max_flows shared out, so the whole stays within it.
+FlowTableOptions flow_table_options(const FlowConfig& flows, std::size_t shards);
+
+HostWindowOptions window_options(const WindowConfig& window);
+
+// Empty when no ground-truth file is configured. Malformed rows are logged and skipped.
+std::optional<GroundTruth> load_ground_truth(const LabelsConfig& labels);
+
+OneHotEncoder make_encoder(const FeaturesConfig& features);
+
+QuantileFlags make_quantile_flags(const FeaturesConfig& features);
+
+// The fields behind standardize.columns; empty when standardization is off.
+std::vector<NumericField> standardized_fields(const StandardizeConfig& standardize);
+
+std::filesystem::path state_file_path(const Config& config);
+
+// Empty when standardization is off. Loads the state file when it exists (frozen: it must).
+std::optional<Standardizer> make_standardizer(const Config& config, bool load_state);
+
+OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder);
+
+RotationOptions rotation_options(const OutputConfig& output);
+
+}  // namespace flowfeat::pipeline_detail

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "flowfeat/core/feature_record.hpp"
+#include "flowfeat/core/flow_record.hpp"
+#include "flowfeat/core/packet_batch.hpp"
+
+namespace flowfeat::pipeline_detail {
+
+// What one flow shard made of one slot's packets: the flows it created and the flows it ended.
+struct ShardOutput {
+  std::vector<FlowStart> starts;
+  std::vector<FlowRecord> ends;
+  std::uint64_t active_flows = 0;  // flows open in the shard after the slot
+
+  void clear() noexcept {
+    starts.clear();
+    ends.clear();
+  }
+};
+
+// The unit of work that travels through the graph: a batch of decoded packets on the way in, the
+// records it released on the way out. A fixed pool of slots circulates, which bounds the memory and
+// is the graph's backpressure: the capture stage takes a free slot before it reads, the sink stage
+// gives it back. Each field has one writer at a time: the capture stage until the slot enters the
+// graph, shard i its shard_outputs[i], then the window, enrich, standardize and sink stages in turn.
+struct Slot {
+  std::uint64_t sequence = 0;        // 0, 1, 2, ... in capture order; orders the serial stages
+  bool end_of_stream = false;        // no packets; every flow ends, everything is flushed
+  std::uint64_t watermark_ms = 0;    // stream time reached: no later packet is older
+  std::uint64_t wall_ms = 0;         // wall clock when the slot entered the graph
+  PacketBatch packets;
+  std::vector<ShardOutput> shard_outputs;
+  std::uint32_t shards_done = 0;     // counted by the window stage
+  std::vector<FeatureRecord> records;
+
+  explicit Slot(std::size_t shards) : shard_outputs(shards) {}
+
+  void reset(std::uint64_t next_sequence) noexcept {
+    sequence = next_sequence;
+    end_of_stream = false;
+    watermark_ms = 0;
+    wall_ms = 0;
+    packets.clear();
+    for (ShardOutput& out : shard_outputs) out.clear();
+    shards_done = 0;
+    records.clear();
+  }
+};
+
+}  // namespace flowfeat::pipeline_detail

@@ -1,0 +1,390 @@
+#include "flowfeat/sink/rotating_file_sink.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "gzip_member_encoder.hpp"
+
+namespace flowfeat {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kRetryIntervalMs = 1000;
+constexpr std::size_t kMaxChunkBytes = std::size_t{64} << 20;
+constexpr int kMaxNameAttempts = 1000;
+constexpr std::size_t kStampChars = 15;  // yyyymmddThhmmss
+
+// "yyyymmddThhmmss" of a WallClock time, UTC.
+std::string utc_stamp(std::uint64_t now_ms) {
+  const auto seconds = static_cast<std::time_t>(now_ms / 1000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  const std::size_t size = std::strftime(text, sizeof(text), "%Y%m%dT%H%M%S", &utc);
+  return std::string(text, size);
+}
+
+bool all_digits(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void validate(const RotationOptions& options) {
+  if (options.directory.empty()) {
+    throw std::invalid_argument("output directory is empty");
+  }
+  const std::string& base = options.base_name;
+  if (base.empty() || base == "." || base == ".." ||
+      base.find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
+    throw std::invalid_argument("output base name must be a plain file name prefix, not '" + base + "'");
+  }
+  if (options.chunk_bytes == 0 || options.chunk_bytes > kMaxChunkBytes) {
+    throw std::invalid_argument("output chunk size must be 1 to " + std::to_string(kMaxChunkBytes) + " bytes, not " +
+                                std::to_string(options.chunk_bytes));
+  }
+}
+
+}  // namespace
+
+RotatingFileSink::RotatingFileSink(RotationOptions options, OutputLayout layout, WallClock clock, FileOps& ops)
+    : options_(std::move(options)), clock_(std::move(clock)), ops_(ops) {
+  validate(options_);
+  if (!clock_) {
+    throw std::invalid_argument("RotatingFileSink needs a clock");
+  }
+  formatter_ = make_record_formatter(options_.format, layout);
+  extension_ = "." + std::string(file_extension(options_.format));
+  if (options_.compression == Compression::kGzip) {
+    extension_ += ".gz";
+  }
+  // The header, then records until the chunk size is passed by at most one record.
+  capacity_ = options_.chunk_bytes + formatter_->file_header().size() + formatter_->max_record_bytes();
+  buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
+  if (options_.compression == Compression::kGzip) {
+    gzip_ = std::make_unique<detail::GzipMemberEncoder>(options_.gzip_level, capacity_);
+  }
+
+  const std::string directory = options_.directory.string();
+  std::error_code ec;
+  fs::create_directories(options_.directory, ec);
+  if (ec) {
+    throw std::system_error(ec, "cannot create output directory " + directory);
+  }
+  dir_fd_ = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd_ < 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot open output directory " + directory);
+  }
+  // Creating a file is what writing will need; a read-only or foreign directory fails here, at
+  // startup, rather than at the first record.
+  const std::string probe = "." + options_.base_name + ".probe-" + std::to_string(::getpid());
+  const int probe_fd = ::openat(dir_fd_, probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (probe_fd < 0) {
+    const int error = errno;
+    ::close(std::exchange(dir_fd_, -1));
+    throw std::system_error(error, std::generic_category(), "cannot write to output directory " + directory);
+  }
+  ::close(probe_fd);
+  ::unlinkat(dir_fd_, probe.c_str(), 0);
+
+  // Sequence numbers continue after the directory's newest file, so a restart within the same
+  // second still names its files after the earlier run's.
+  for (fs::directory_iterator it(options_.directory, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!is_own_file(name)) {
+      continue;
+    }
+    const std::size_t first = options_.base_name.size() + 1 + kStampChars + 1;
+    std::uint64_t seq = 0;
+    const auto [ptr, error] = std::from_chars(name.data() + first, name.data() + name.size() - extension_.size(), seq);
+    if (error == std::errc() && seq >= next_seq_) {
+      next_seq_ = seq + 1;
+    }
+  }
+}
+
+RotatingFileSink::~RotatingFileSink() { close(); }
+
+void RotatingFileSink::write(const FeatureRecord& record) {
+  if (closed_) {
+    ++stats_.records_dropped;
+    return;
+  }
+  const std::uint64_t now = clock_();
+  if (fd_ >= 0 && age_reached(now)) {
+    finish_file();
+  }
+  const bool retrying = in_outage_;
+  if (retrying) {
+    // now < last_attempt_ms_: the wall clock was set back; do not wait for it to catch up.
+    if (now >= last_attempt_ms_ && now - last_attempt_ms_ < kRetryIntervalMs) {
+      ++stats_.records_dropped;
+      return;
+    }
+    last_attempt_ms_ = now;
+  }
+  if (fd_ < 0 && !open_file(now)) {
+    ++stats_.records_dropped;
+    return;
+  }
+  const std::size_t size =
+      static_cast<std::size_t>(formatter_->format(record, buffer_.get() + used_) - (buffer_.get() + used_));
+  used_ += size;
+  file_bytes_ += size;
+  ++buffered_records_;
+  // After an outage one record is written out at once: it tells whether writing works again.
+  if ((retrying || used_ >= options_.chunk_bytes) && !flush_chunk()) {
+    return;
+  }
+  if (retrying) {
+    in_outage_ = false;
+    spdlog::info("output {}: writing works again; {} records dropped during the outage", options_.directory.string(),
+                 stats_.records_dropped - dropped_at_outage_start_);
+  }
+  if (options_.max_file_bytes != 0 && file_bytes_ >= options_.max_file_bytes) {
+    finish_file();
+  }
+}
+
+void RotatingFileSink::tick() {
+  if (fd_ >= 0 && age_reached(clock_())) {
+    finish_file();
+  }
+}
+
+void RotatingFileSink::rotate() { finish_file(); }
+
+void RotatingFileSink::close() {
+  if (closed_) {
+    return;
+  }
+  finish_file();
+  closed_ = true;
+  if (dir_fd_ >= 0) {
+    ::close(std::exchange(dir_fd_, -1));
+  }
+}
+
+bool RotatingFileSink::age_reached(std::uint64_t now_ms) const noexcept {
+  return options_.max_file_age_ms != 0 && now_ms >= file_started_ms_ &&
+         now_ms - file_started_ms_ >= options_.max_file_age_ms;
+}
+
+bool RotatingFileSink::open_file(std::uint64_t now_ms) {
+  const std::string stamp = utc_stamp(now_ms);
+  for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
+    char seq[24];
+    std::snprintf(seq, sizeof(seq), "%06llu", static_cast<unsigned long long>(next_seq_++));
+    std::string name = options_.base_name + "-" + stamp + "-" + seq + extension_;
+    struct stat existing {};
+    if (::fstatat(dir_fd_, name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+      continue;
+    }
+    std::string partial = "." + name + ".partial";
+    const int fd = ::openat(dir_fd_, partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      if (errno == EEXIST) {
+        continue;
+      }
+      fail_without_file(errno, "cannot create", options_.directory / partial);
+      return false;
+    }
+    fd_ = fd;
+    name_ = std::move(name);
+    partial_name_ = std::move(partial);
+    file_records_ = 0;
+    committed_offset_ = 0;
+    file_started_ms_ = now_ms;
+    const std::string_view header = formatter_->file_header();
+    std::copy(header.begin(), header.end(), buffer_.get());  // the JSON Lines header is empty, its data null
+    used_ = header.size();
+    file_bytes_ = header.size();
+    return true;
+  }
+  fail_without_file(EEXIST, "no free file name in", options_.directory);
+  return false;
+}
+
+bool RotatingFileSink::flush_chunk() {
+  if (fd_ < 0 || used_ == 0) {
+    return true;
+  }
+  const char* data = buffer_.get();
+  std::size_t size = used_;
+  if (gzip_) {
+    const std::span<const char> member = gzip_->encode(data, size);
+    if (member.empty()) {
+      fail(EIO, "cannot compress");
+      return false;
+    }
+    data = member.data();
+    size = member.size();
+  }
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = ops_.write(fd_, data + done, size - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      fail(n < 0 ? errno : ENOSPC, "cannot write");
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  committed_offset_ += size;
+  stats_.bytes_written += size;
+  stats_.records_written += buffered_records_;
+  file_records_ += buffered_records_;
+  buffered_records_ = 0;
+  used_ = 0;
+  return true;
+}
+
+void RotatingFileSink::finish_file() {
+  if (fd_ < 0 || !flush_chunk()) {
+    return;
+  }
+  if (file_records_ == 0) {
+    discard_file();
+  } else {
+    seal_file();
+  }
+}
+
+void RotatingFileSink::seal_file() {
+  const fs::path partial_path = options_.directory / partial_name_;
+  // An fsync or close failure leaves the file's durability in doubt, not its contents: it is
+  // still published, and the error counted and logged.
+  if (ops_.fsync(fd_) != 0) {
+    fail_without_file(errno, "cannot fsync", partial_path);
+  }
+  if (::close(std::exchange(fd_, -1)) != 0) {
+    fail_without_file(errno, "cannot close", partial_path);
+  }
+  if (::renameat(dir_fd_, partial_name_.c_str(), dir_fd_, name_.c_str()) != 0) {
+    // The records stay in the hidden file, for an operator to recover; readers never see it.
+    fail_without_file(errno, "cannot rename", partial_path);
+    return;
+  }
+  if (ops_.fsync(dir_fd_) != 0) {
+    fail_without_file(errno, "cannot fsync", options_.directory);
+  }
+  ++stats_.files_finished;
+  finished_.push_back(options_.directory / name_);
+  apply_retention(name_);
+}
+
+void RotatingFileSink::discard_file() {
+  ::close(std::exchange(fd_, -1));
+  ::unlinkat(dir_fd_, partial_name_.c_str(), 0);
+}
+
+// A write to the open file failed: its buffered records are lost, what reached the file of them is
+// cut off, and the file is published if it holds records.
+void RotatingFileSink::fail(int error, const char* what) {
+  const fs::path path = options_.directory / partial_name_;
+  fail_without_file(error, what, path);
+  stats_.records_dropped += std::exchange(buffered_records_, 0);
+  used_ = 0;
+  // Cut what reached the file of the failed chunk, so the file ends with a whole record.
+  if (::ftruncate(fd_, static_cast<off_t>(committed_offset_)) != 0) {
+    // A half-written chunk may remain: the file is never published and stays hidden.
+    fail_without_file(errno, "cannot truncate", path);
+    ::close(std::exchange(fd_, -1));
+  } else if (file_records_ > 0) {
+    seal_file();
+  } else {
+    discard_file();
+  }
+}
+
+void RotatingFileSink::fail_without_file(int error, const char* what, const fs::path& path) {
+  ++stats_.write_errors;
+  last_attempt_ms_ = clock_();
+  if (in_outage_) {
+    return;
+  }
+  in_outage_ = true;
+  ++stats_.outages;
+  dropped_at_outage_start_ = stats_.records_dropped;
+  spdlog::warn("output {} {}: {}; records are dropped until writing works again (retried once a second)", what,
+               path.string(), std::generic_category().message(error));
+}
+
+bool RotatingFileSink::is_own_file(std::string_view name) const noexcept {
+  const std::string& base = options_.base_name;
+  // <base>-<stamp>-<at least 6 digits><extension>
+  if (name.size() < base.size() + 1 + kStampChars + 1 + 6 + extension_.size() || name.substr(0, base.size()) != base ||
+      name[base.size()] != '-' || name.substr(name.size() - extension_.size()) != extension_) {
+    return false;
+  }
+  const std::string_view stamp = name.substr(base.size() + 1, kStampChars);
+  const std::string_view rest = name.substr(base.size() + 1 + kStampChars);
+  const std::string_view seq = rest.substr(1, rest.size() - 1 - extension_.size());
+  return all_digits(stamp.substr(0, 8)) && stamp[8] == 'T' && all_digits(stamp.substr(9)) && rest[0] == '-' &&
+         all_digits(seq);
+}
+
+void RotatingFileSink::apply_retention(const std::string& newest) {
+  if (options_.keep_files == 0 && options_.keep_bytes == 0) {
+    return;
+  }
+  std::vector<std::pair<std::string, std::uint64_t>> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(options_.directory, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::error_code size_error;
+    if (!is_own_file(name) || !it->is_regular_file(size_error)) {
+      continue;
+    }
+    const std::uint64_t size = it->file_size(size_error);
+    if (!size_error) {
+      files.emplace_back(std::move(name), size);
+    }
+  }
+  if (ec) {
+    spdlog::warn("output {}: cannot list for retention: {}", options_.directory.string(), ec.message());
+    ++stats_.write_errors;
+    return;
+  }
+  std::sort(files.begin(), files.end());
+  std::uint64_t count = files.size();
+  std::uint64_t total = 0;
+  for (const auto& file : files) {
+    total += file.second;
+  }
+  for (const auto& [name, size] : files) {
+    const bool over = (options_.keep_files != 0 && count > options_.keep_files) ||
+                      (options_.keep_bytes != 0 && total > options_.keep_bytes);
+    if (!over) {
+      break;
+    }
+    if (name == newest) {
+      continue;
+    }
+    if (::unlinkat(dir_fd_, name.c_str(), 0) != 0) {
+      spdlog::warn("output {}: cannot delete {}: {}", options_.directory.string(), name,
+                   std::generic_category().message(errno));
+      ++stats_.write_errors;
+      continue;
+    }
+    --count;
+    total -= size;
+    ++stats_.files_deleted;
+    std::erase_if(finished_, [&name](const fs::path& path) { return path.filename() == name; });
+  }
+}
+
+}  // namespace flowfeat

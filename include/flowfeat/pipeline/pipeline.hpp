@@ -1,0 +1,114 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "flowfeat/capture/packet_source.hpp"
+#include "flowfeat/config/config.hpp"
+#include "flowfeat/core/feature_record.hpp"
+#include "flowfeat/decode/decode_status.hpp"
+#include "flowfeat/decode/decoder.hpp"
+#include "flowfeat/flow/flow_table.hpp"
+#include "flowfeat/metrics/metrics.hpp"
+#include "flowfeat/sink/rotating_file_sink.hpp"
+#include "flowfeat/sink/schema.hpp"
+#include "flowfeat/window/host_window.hpp"
+
+namespace flowfeat {
+
+// The pipeline could not be built from the configuration: a ground-truth or state file that does
+// not load, an output folder that cannot be written, a column that does not exist. The message
+// names the configuration key or the file.
+class PipelineSetupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A stage failed while running; the message names the stage and the first error.
+class PipelineError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What happens when every slot is in use: a file waits for the graph; a live capture must not
+// block the kernel's ring, so it drops the packet and counts it.
+enum class Admission : std::uint8_t { kWait, kDropWhenFull };
+
+// Called now and then during a run (about every 64 k packets), e.g. for a progress bar.
+using PipelineProgress =
+    std::function<void(const SourceStats&, std::uint64_t packets, std::uint64_t active_flows)>;
+
+struct PipelineOptions {
+  std::optional<DecoderOptions> decoder{};  // default: what the configuration asks for
+  bool write_files = true;                // rotating record files and the standardizer state file
+  std::function<void(const FeatureRecord&)> consumer{};  // also gets every record, in output order
+  Admission admission = Admission::kWait;
+  std::string source_name = "file";       // the source label of the packet metrics
+  std::function<std::uint64_t()> wall_clock{};  // ms since the epoch; default: the system clock
+  PipelineProgress progress{};
+};
+
+// What one run read and produced.
+struct PipelineSummary {
+  std::size_t shards = 0;
+  std::uint64_t packets_read = 0;
+  std::uint64_t packets_decoded = 0;
+  std::array<std::uint64_t, kDecodeStatusCount> packets_ignored{};  // by DecodeStatus
+  std::uint64_t packets_dropped = 0;                                 // graph full (live sources)
+  FlowTableStats flows;        // summed over the shards; peak_active_flows as seen between batches
+  HostWindowStats window;
+  std::uint64_t records = 0;   // records that reached the sink stage
+  std::optional<SinkStats> files;  // when writing files
+  std::uint64_t standardizer_samples = 0;
+  double seconds = 0.0;
+
+  std::uint64_t packets_ignored_total() const noexcept;
+};
+
+// The streaming pipeline: a capture thread reads and decodes packets into batches and feeds a oneTBB
+// flow graph — S flow shards (by a symmetric hash of the flow key), the host window (fan metrics),
+// enrichment (labels, encodings, derived features; parallel), quantile flags and standardization,
+// and the sink (rotating files and/or a callback). Records come out in an order fixed by the packets
+// alone, so the output is the same whatever the number of shards and workers (docs/ARCHITECTURE.md).
+// Built and run by one thread; request_stop() may be called from any thread.
+class Pipeline {
+ public:
+  // Builds every stage: loads the ground truth and the standardizer state, checks the output folder
+  // and the configured columns. Throws PipelineSetupError naming what is wrong.
+  Pipeline(const Config& config, Metrics& metrics, PipelineOptions options = {});
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // The columns of the records written.
+  const Schema& schema() const noexcept;
+
+  // Flow shards (= worker threads of the graph).
+  std::size_t shards() const noexcept;
+
+  // Reads source to its end (or until request_stop()), then ends every flow and drains every stage,
+  // finishing the files and saving the state. Call once. Throws PipelineError when a stage failed
+  // (after draining).
+  PipelineSummary run(PacketSource& source);
+
+  // Stops reading; run() then drains and returns as at the end of input. Thread- and signal-safe.
+  void request_stop() noexcept;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The decoder options a configuration asks for.
+DecoderOptions decoder_options(const FlowConfig& flows);
+
+// The columns a configuration produces (--print-schema); reads the ground-truth file's header when
+// one is configured. Throws PipelineSetupError as the constructor does.
+Schema output_schema(const Config& config);
+
+}  // namespace flowfeat

@@ -1,0 +1,152 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flowfeat/core/feature_record.hpp"
+#include "flowfeat/sink/file_ops.hpp"
+#include "flowfeat/sink/output_layout.hpp"
+#include "flowfeat/sink/record_formatter.hpp"
+
+namespace flowfeat {
+
+namespace detail {
+class GzipMemberEncoder;
+}
+
+enum class Compression : std::uint8_t { kNone, kGzip };
+
+struct RotationOptions {
+  std::filesystem::path directory;
+  std::string base_name = "flows";  // file names "<base>-<UTC yyyymmddThhmmss>-<seq>.<ext>"
+  OutputFormat format = OutputFormat::kCsv;
+  Compression compression = Compression::kNone;
+  // A file is finished once its records (uncompressed, CSV header included) reach this many bytes,
+  // so it exceeds the limit by less than one record; 0 = no size rotation.
+  std::uint64_t max_file_bytes = std::uint64_t{256} << 20;
+  // A file is finished once this long has passed since its first record (WallClock); 0 = no age
+  // rotation. Checked on write() and tick().
+  std::uint64_t max_file_age_ms = 3'600'000;
+  // Retention of finished files of this base name and extension, 0 = unlimited. The newest file
+  // is always kept, even when it alone exceeds keep_bytes.
+  std::uint64_t keep_files = 0;
+  std::uint64_t keep_bytes = 0;
+  // Records are formatted into a buffer written out (and with gzip compressed as one member) when
+  // it holds this many bytes: the unit of a system call and of loss on a write error.
+  std::size_t chunk_bytes = std::size_t{1} << 20;
+  int gzip_level = 6;  // 0-9: 1 fastest, 9 smallest, 0 stored
+};
+
+struct SinkStats {
+  std::uint64_t records_written = 0;  // records in chunks written out successfully
+  std::uint64_t records_dropped = 0;  // lost to a write error, or received during an outage or after close()
+  std::uint64_t bytes_written = 0;    // bytes written out to files (compressed when gzip)
+  std::uint64_t files_finished = 0;   // files renamed to their final name
+  std::uint64_t files_deleted = 0;    // finished files removed by retention
+  std::uint64_t write_errors = 0;     // failed creates, writes, fsyncs, renames
+  std::uint64_t outages = 0;          // periods of failed writing, each logged once
+};
+
+// Writes feature records to rotating files in one directory: CSV (header first in every file) or
+// JSON Lines, optionally gzip, one gzip member per chunk. A file is written as the hidden
+// ".<name>.partial" and, when finished (size, age, rotate(), close()), flushed, fsynced, renamed to
+// its final name and the directory fsynced: a reader globbing "<base>-*" sees only whole files.
+// Final names sort in creation order: the sequence number continues after the highest one of the
+// directory's files of this base and extension. Files with no record are never left behind.
+//
+// I/O errors (full disk, quota, device errors) never throw: the file is cut back to its last
+// complete chunk and finished if it holds records, the records of the failed chunk are dropped and
+// counted, a warning is logged once per outage, and records arriving during the outage are dropped
+// and counted. Writing is retried with a new file at most once per second of WallClock; no record is
+// ever written twice. A failed fsync or close of a finished file is counted and logged but the file
+// is still published (its contents are whole; only its durability is in doubt); a failed rename
+// leaves the records in the hidden .partial file. A record is counted written once its chunk reached
+// the file, so after close() records_written + records_dropped is the number of write() calls.
+//
+// Owned by one thread (the serial sink stage); not thread-safe.
+class RotatingFileSink {
+ public:
+  using WallClock = std::function<std::uint64_t()>;  // ms since the Unix epoch; injected so tests never sleep
+
+  // Creates the directory if missing and checks it takes a new file. Throws std::system_error
+  // naming the directory when it cannot be created, opened or written; std::invalid_argument for
+  // an empty or path-like base_name, chunk_bytes of 0 or above 64 MiB, a bad gzip_level, or a
+  // layout OutputLayout::schema() rejects. ops must outlive the sink.
+  RotatingFileSink(RotationOptions options, OutputLayout layout, WallClock clock, FileOps& ops = FileOps::system());
+
+  // Finishes the current file as close() does.
+  ~RotatingFileSink();
+
+  RotatingFileSink(const RotatingFileSink&) = delete;
+  RotatingFileSink& operator=(const RotatingFileSink&) = delete;
+  RotatingFileSink(RotatingFileSink&&) = delete;
+  RotatingFileSink& operator=(RotatingFileSink&&) = delete;
+
+  // Appends one record, starting a file if none is open and finishing it when it reaches the size
+  // or age limit. Never throws on I/O errors; a record written after close() is dropped.
+  void write(const FeatureRecord& record);
+
+  // Finishes the current file if it has reached the age limit; call it when no records arrive.
+  void tick();
+
+  // Finishes the current file now; the next record starts a new one.
+  void rotate();
+
+  // Finishes the current file. Idempotent.
+  void close();
+
+  const SinkStats& stats() const noexcept { return stats_; }
+
+  // Final paths of the files this sink finished and retention has not deleted, oldest first.
+  std::vector<std::filesystem::path> finished_files() const { return finished_; }
+
+ private:
+  bool open_file(std::uint64_t now_ms);
+  bool flush_chunk();
+  void finish_file();
+  void seal_file();
+  void discard_file();
+  void fail(int error, const char* what);
+  void fail_without_file(int error, const char* what, const std::filesystem::path& path);
+  void apply_retention(const std::string& newest);
+  bool is_own_file(std::string_view name) const noexcept;
+  bool age_reached(std::uint64_t now_ms) const noexcept;
+
+  RotationOptions options_;
+  std::unique_ptr<RecordFormatter> formatter_;
+  WallClock clock_;
+  FileOps& ops_;
+  std::unique_ptr<detail::GzipMemberEncoder> gzip_;
+  std::string extension_;  // ".csv", ".jsonl.gz", ...
+  int dir_fd_ = -1;
+
+  std::unique_ptr<char[]> buffer_;
+  std::size_t capacity_ = 0;
+  std::size_t used_ = 0;
+  std::uint64_t buffered_records_ = 0;
+
+  int fd_ = -1;  // the open .partial file, -1 when none
+  std::string name_;
+  std::string partial_name_;
+  std::uint64_t file_records_ = 0;      // records in written chunks of the open file
+  std::uint64_t file_bytes_ = 0;        // formatted bytes of the open file, header and buffer included
+  std::uint64_t committed_offset_ = 0;  // end of the last chunk written whole
+  std::uint64_t file_started_ms_ = 0;
+  std::uint64_t next_seq_ = 1;
+
+  bool in_outage_ = false;
+  std::uint64_t last_attempt_ms_ = 0;
+  std::uint64_t dropped_at_outage_start_ = 0;
+  bool closed_ = false;
+
+  SinkStats stats_;
+  std::vector<std::filesystem::path> finished_;
+};
+
+}  // namespace flowfeat

@@ -1,0 +1,334 @@
+#include "flowfeat/pipeline/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <random>
+#include <thread>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fan_reference.hpp"
+#include "flowfeat/core/numeric_field.hpp"
+#include "flowfeat/standardize/standardizer_state.hpp"
+#include "http_get.hpp"
+#include "memory_source.hpp"
+#include "temp_folder.hpp"
+
+namespace flowfeat {
+namespace {
+
+using testing::MemorySource;
+using testing::TempFolder;
+
+constexpr std::int64_t kStart = 1'700'000'000;
+
+// Several thousand UDP conversations between a few hundred hosts over about four minutes, with
+// bursts, quiet gaps (idle expiry) and long conversations (active expiry): enough flows per fan
+// window for the metrics to mean something, and enough batches for the graph to cycle its slots.
+MemorySource varied_traffic(unsigned seed, int conversations = 6000) {
+  std::mt19937 random(seed);
+  MemorySource source;
+  std::int64_t micros = 0;
+  for (int i = 0; i < conversations; ++i) {
+    micros += std::uniform_int_distribution<std::int64_t>(0, i % 500 < 20 ? 400'000 : 40'000)(random);
+    const std::uint32_t client = 0x0a000000u | std::uniform_int_distribution<std::uint32_t>(1, 300)(random);
+    const std::uint32_t server = (i % 7 == 0 ? 0xe0000000u : 0xc0a80000u) |
+                                 std::uniform_int_distribution<std::uint32_t>(1, 40)(random);
+    const auto sport = static_cast<std::uint16_t>(1024 + i % 60000);
+    const std::uint16_t dport = i % 3 == 0 ? 53 : static_cast<std::uint16_t>(5000 + i % 11);
+    const int packets = std::uniform_int_distribution<int>(1, i % 97 == 0 ? 200 : 6)(random);
+    std::int64_t t = micros;
+    for (int p = 0; p < packets; ++p) {
+      const bool reply = p % 2 == 1;
+      source.add(kStart + t / 1'000'000, t % 1'000'000,
+                 testing::udp_frame(reply ? server : client, reply ? client : server, reply ? dport : sport,
+                                    reply ? sport : dport, testing::dns_query_payload(static_cast<std::uint8_t>(p))));
+      t += std::uniform_int_distribution<std::int64_t>(100, 900'000)(random);
+    }
+  }
+  // Packets must come in time order, as from a capture.
+  return source;
+}
+
+// varied_traffic with the frames sorted by time (each conversation was generated on its own).
+MemorySource sorted_traffic(unsigned seed, int conversations = 6000) {
+  MemorySource unsorted = varied_traffic(seed, conversations);
+  struct Frame {
+    std::int64_t sec, usec;
+    std::vector<std::uint8_t> bytes;
+  };
+  std::vector<Frame> frames;
+  RawPacket raw;
+  while (unsorted.next(raw)) {
+    frames.push_back({raw.ts_sec, raw.ts_usec, std::vector<std::uint8_t>(raw.data, raw.data + raw.captured_length)});
+  }
+  std::stable_sort(frames.begin(), frames.end(),
+                   [](const Frame& a, const Frame& b) { return a.sec != b.sec ? a.sec < b.sec : a.usec < b.usec; });
+  MemorySource source;
+  for (Frame& f : frames) source.add(f.sec, f.usec, std::move(f.bytes));
+  return source;
+}
+
+Config test_config(const std::filesystem::path& output, std::uint32_t workers) {
+  Config config;
+  config.output.directory = output.string();
+  config.pipeline.workers = workers;
+  config.flows.idle_timeout_ms = 5'000;
+  config.flows.active_timeout_ms = 30'000;
+  config.features.quantile_warmup = 100;
+  return config;
+}
+
+// The content of every record file of a folder, in name (= creation) order.
+std::string output_text(const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().filename().string().rfind("flows-", 0) == 0) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::string text;
+  for (const auto& file : files) text += testing::read_text(file);
+  return text;
+}
+
+PipelineSummary run_into(const Config& config, MemorySource& source, PipelineOptions options = {}) {
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Pipeline pipeline(config, metrics, std::move(options));
+  return pipeline.run(source);
+}
+
+TEST(Pipeline, OutputIsByteIdenticalWithOneTwoAndFourWorkers) {
+  MemorySource source = sorted_traffic(1);
+  std::vector<std::string> outputs;
+  for (std::uint32_t workers : {1u, 2u, 4u}) {
+    TempFolder folder;
+    source.rewind();
+    const PipelineSummary summary = run_into(test_config(folder.path(), workers), source);
+    EXPECT_EQ(summary.shards, workers);
+    ASSERT_TRUE(summary.files);
+    EXPECT_GT(summary.files->records_written, 5000u);
+    EXPECT_GT(summary.flows.flows_ended_active, 0u);
+    outputs.push_back(output_text(folder.path()));
+  }
+  ASSERT_FALSE(outputs[0].empty());
+  EXPECT_TRUE(outputs[0] == outputs[1]) << "1 vs 2 workers differ";
+  EXPECT_TRUE(outputs[0] == outputs[2]) << "1 vs 4 workers differ";
+}
+
+TEST(Pipeline, FanMetricsEqualTheSeedDefinition) {
+  MemorySource source = sorted_traffic(2);
+  std::vector<FeatureRecord> records;
+  run_into(test_config("unused", 2), source,
+           {.write_files = false, .consumer = [&](const FeatureRecord& r) { records.push_back(r); }});
+  ASSERT_GT(records.size(), 5000u);
+  std::vector<testing::FanInput> inputs;
+  for (const FeatureRecord& r : records) inputs.push_back(testing::fan_input(r.flow));
+  const std::vector<FanMetrics> expected = testing::brute_force_fans(inputs, 5000);
+  std::size_t wide = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].fans, expected[i]) << "record " << i;
+    if (records[i].fans.fan_out_src > 3) ++wide;
+  }
+  EXPECT_GT(wide, 100u);  // the windows hold many peers, so the comparison means something
+}
+
+TEST(Pipeline, FlowIdsAreUniqueAndEveryPacketIsInOneRecord) {
+  MemorySource source = sorted_traffic(3);
+  std::vector<std::uint64_t> ids;
+  std::uint64_t packets = 0;
+  const PipelineSummary summary =
+      run_into(test_config("unused", 3), source, {.write_files = false, .consumer = [&](const FeatureRecord& r) {
+                                                    ids.push_back(r.flow.flow_id);
+                                                    packets += r.flow.bidirectional_packets;
+                                                  }});
+  EXPECT_EQ(packets, summary.packets_decoded);
+  EXPECT_EQ(summary.records, ids.size());
+  EXPECT_EQ(summary.flows.flows_created, ids.size());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+}
+
+TEST(Pipeline, SavedStandardizerStateEqualsATwoPassComputationOverTheRecords) {
+  TempFolder folder;
+  MemorySource source = sorted_traffic(4);
+  const Config config = test_config(folder.path(), 2);
+  std::vector<NumericField> fields;
+  for (const std::string& name : config.standardize.columns) fields.push_back(*NumericField::find(name));
+  std::vector<std::vector<double>> values(fields.size());
+  run_into(config, source, {.consumer = [&](const FeatureRecord& r) {
+             for (std::size_t i = 0; i < fields.size(); ++i) values[i].push_back(fields[i].read(r));
+           }});
+  const StandardizerState state =
+      StandardizerState::read(folder.path() / "standardizer.state", StandardizeMode::kRunning);
+  ASSERT_EQ(state.columns.size(), fields.size());
+  EXPECT_EQ(state.samples, values[0].size());
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::vector<double>& v = values[i];
+    long double sum = 0;
+    for (double x : v) sum += x;
+    const long double mean = sum / static_cast<long double>(v.size());
+    long double squares = 0;
+    for (double x : v) squares += (x - mean) * (x - mean);
+    const double stddev = static_cast<double>(std::sqrt(squares / static_cast<long double>(v.size())));
+    const auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(b), 1e-300); };
+    EXPECT_TRUE(close(state.columns[i].mean, static_cast<double>(mean)))
+        << state.columns[i].name << ": " << state.columns[i].mean << " vs " << static_cast<double>(mean);
+    const double saved_std = std::sqrt(state.columns[i].m2 / static_cast<double>(state.columns[i].count));
+    EXPECT_TRUE(close(saved_std, stddev) || (stddev == 0 && saved_std == 0))
+        << state.columns[i].name << ": " << saved_std << " vs " << stddev;
+  }
+}
+
+TEST(Pipeline, AStageThatThrowsEndsTheRunWithItsMessageAfterDraining) {
+  MemorySource source = sorted_traffic(5, 2000);
+  std::size_t seen = 0;
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Pipeline pipeline(test_config("unused", 2), metrics,
+                    {.write_files = false, .consumer = [&](const FeatureRecord&) {
+                       if (++seen == 10) throw std::runtime_error("consumer gave up");
+                     }});
+  try {
+    pipeline.run(source);
+    FAIL() << "no PipelineError";
+  } catch (const PipelineError& e) {
+    EXPECT_EQ(std::string(e.what()), "sink stage: consumer gave up");
+  }
+  EXPECT_EQ(seen, 10u);
+  EXPECT_EQ(metrics.stage_errors("sink").value(), 1.0);
+}
+
+TEST(Pipeline, SetupErrorsNameTheKeyAtFault) {
+  TempFolder folder;
+  const auto error_of = [&](const Config& config) -> std::string {
+    Metrics metrics(MetricsOptions{.enabled = false});
+    try {
+      Pipeline pipeline(config, metrics);
+    } catch (const PipelineSetupError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  Config config = test_config(folder.path() / "out", 1);
+  config.standardize.columns = {"bidirectional_packets", "src_ip"};
+  EXPECT_EQ(error_of(config).rfind("standardize.columns: \"src_ip\" is not a numeric column", 0), 0u) << error_of(config);
+
+  config = test_config(folder.path() / "out", 1);
+  config.standardize.mode = "frozen";
+  EXPECT_EQ(error_of(config).rfind("standardize.state_file: frozen mode needs", 0), 0u) << error_of(config);
+
+  config = test_config(folder.path() / "out", 1);
+  config.labels.file = (folder.path() / "missing.csv").string();
+  EXPECT_EQ(error_of(config).rfind("labels.file: ", 0), 0u) << error_of(config);
+
+  testing::write_text(folder.path() / "plain-file", "x");
+  config = test_config(folder.path() / "plain-file" / "out", 1);
+  EXPECT_EQ(error_of(config).rfind("output.directory: ", 0), 0u) << error_of(config);
+
+  config = test_config(folder.path() / "out", 1);
+  std::filesystem::create_directories(folder.path() / "out");
+  testing::write_text(folder.path() / "out" / "standardizer.state", "version 1\nbroken\n");
+  EXPECT_EQ(error_of(config).rfind("standardize.state_file: ", 0), 0u) << error_of(config);
+}
+
+TEST(Pipeline, OneSlotInFlightGivesTheSameOutput) {
+  MemorySource source = sorted_traffic(6, 3000);
+  std::vector<std::string> outputs;
+  for (std::uint32_t slots : {16u, 1u}) {
+    TempFolder folder;
+    Config config = test_config(folder.path(), 2);
+    config.pipeline.queue_batches = slots;
+    source.rewind();
+    run_into(config, source);
+    outputs.push_back(output_text(folder.path()));
+  }
+  EXPECT_FALSE(outputs[0].empty());
+  EXPECT_TRUE(outputs[0] == outputs[1]);
+}
+
+TEST(Pipeline, ALiveSourceDropsAndCountsInsteadOfWaiting) {
+  MemorySource source = sorted_traffic(7, 3000);
+  Config config = test_config("unused", 1);
+  config.pipeline.queue_batches = 1;
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Pipeline pipeline(config, metrics,
+                    {.write_files = false,
+                     .consumer = [](const FeatureRecord&) { std::this_thread::sleep_for(std::chrono::microseconds(50)); },
+                     .admission = Admission::kDropWhenFull});
+  const PipelineSummary summary = pipeline.run(source);
+  EXPECT_EQ(summary.packets_read, source.size());
+  EXPECT_EQ(summary.packets_read, summary.packets_decoded + summary.packets_ignored_total() + summary.packets_dropped);
+  EXPECT_GT(summary.packets_dropped, 0u);
+  EXPECT_EQ(metrics.packets_dropped("queue").value(), static_cast<double>(summary.packets_dropped));
+}
+
+TEST(Pipeline, MetricsScrapedOverHttpMatchTheRun) {
+  TempFolder folder;
+  MemorySource source = sorted_traffic(8, 2000);
+  Metrics metrics(MetricsOptions{.enabled = true, .listen_address = "127.0.0.1:0"});
+  Pipeline pipeline(test_config(folder.path(), 2), metrics, {.source_name = "memory"});
+  const PipelineSummary summary = pipeline.run(source);
+  const testing::HttpResponse response = testing::http_get(metrics.port());
+  ASSERT_EQ(response.status, 200) << response.error;
+  const auto has = [&](const std::string& line) { return response.body.find(line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has("flowfeat_packets_received_total{source=\"memory\"} " + std::to_string(summary.packets_read)));
+  EXPECT_TRUE(has("flowfeat_flows_created_total " + std::to_string(summary.flows.flows_created)));
+  EXPECT_TRUE(has("flowfeat_records_written_total " + std::to_string(summary.files->records_written)));
+  EXPECT_TRUE(has("flowfeat_output_files_rotated_total " + std::to_string(summary.files->files_finished)));
+  EXPECT_TRUE(has("flowfeat_flows_active 0"));
+  EXPECT_TRUE(has("flowfeat_standardizer_samples " + std::to_string(summary.standardizer_samples)));
+}
+
+TEST(Pipeline, GroundTruthLabelsFlowsInEitherDirection) {
+  TempFolder folder;
+  MemorySource source;
+  source.add(kStart, 0, testing::udp_frame(0x0a000001u, 0x0a000002u, 1111, 53, testing::dns_query_payload(1)));
+  source.add(kStart, 10, testing::udp_frame(0x0a000003u, 0x0a000004u, 2222, 53, testing::dns_query_payload(2)));
+  source.add(kStart, 20, testing::udp_frame(0x0a000005u, 0x0a000006u, 3333, 53, testing::dns_query_payload(3)));
+  testing::write_text(folder.path() / "truth.csv",
+                      "srcip,sport,dstip,dsport,proto,attack_cat,Label\n"
+                      "10.0.0.1,1111,10.0.0.2,53,udp,Reconnaissance,1\n"
+                      "10.0.0.4,53,10.0.0.3,2222,17,Fuzzers,1\n"
+                      "10.0.0.5,3333,10.0.0.6,53,udp,,0\n");
+  Config config = test_config(folder.path() / "out", 1);
+  config.labels.file = (folder.path() / "truth.csv").string();
+  std::vector<FeatureRecord> records;
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Pipeline pipeline(config, metrics, {.consumer = [&](const FeatureRecord& r) { records.push_back(r); }});
+  EXPECT_TRUE(pipeline.schema().index_of("label"));
+  EXPECT_TRUE(pipeline.schema().index_of("attack_cat"));
+  pipeline.run(source);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].verdict.label, 1);
+  EXPECT_EQ(records[0].verdict.attack_cat(), "Reconnaissance");
+  EXPECT_EQ(records[1].verdict.label, 1);
+  EXPECT_EQ(records[1].verdict.attack_cat(), "Fuzzers");
+  EXPECT_EQ(records[2].verdict.label, 0);
+  EXPECT_EQ(metrics.records_labeled("1").value(), 2.0);
+  const std::string csv = output_text(folder.path() / "out");
+  EXPECT_NE(csv.find(",1,Reconnaissance,"), std::string::npos) << csv.substr(0, 2000);
+}
+
+TEST(Pipeline, StopRequestEndsTheRunAndFlushesEveryFlow) {
+  MemorySource source = sorted_traffic(9, 20000);
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Config config = test_config("unused", 2);
+  config.pipeline.queue_batches = 2;  // the reader is at most two batches ahead of the sink
+  std::uint64_t packets = 0;
+  Pipeline* self = nullptr;
+  Pipeline pipeline(config, metrics, {.write_files = false, .consumer = [&](const FeatureRecord& r) {
+                                        packets += r.flow.bidirectional_packets;
+                                        self->request_stop();
+                                      }});
+  self = &pipeline;
+  const PipelineSummary summary = pipeline.run(source);
+  EXPECT_LT(summary.packets_read, source.size());
+  EXPECT_EQ(packets, summary.packets_decoded);  // every packet read is in a record
+}
+
+}  // namespace
+}  // namespace flowfeat

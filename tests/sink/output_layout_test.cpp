@@ -1,0 +1,171 @@
+#include "flowfeat/sink/output_layout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "flowfeat/core/feature_record.hpp"
+
+namespace flowfeat {
+namespace {
+
+std::vector<std::string> names_of(const Schema& schema) {
+  std::vector<std::string> names;
+  for (const Column& column : schema.columns()) {
+    names.push_back(column.name);
+  }
+  return names;
+}
+
+// FEATURES.md section 5, copied by hand: the names must stay the seed's.
+const std::vector<std::string> kSeedEncodings = {"src_ip_class_Class A",
+                                                 "src_ip_class_Class B",
+                                                 "src_ip_class_Class C",
+                                                 "src_ip_class_Class D (multicast)",
+                                                 "src_ip_class_Class E (reserved)",
+                                                 "dst_ip_class_Class A",
+                                                 "dst_ip_class_Class B",
+                                                 "dst_ip_class_Class C",
+                                                 "dst_ip_class_Class D (multicast)",
+                                                 "dst_ip_class_Class E (reserved)",
+                                                 "protocol_0",
+                                                 "protocol_1",
+                                                 "protocol_2",
+                                                 "protocol_6",
+                                                 "protocol_17",
+                                                 "protocol_47",
+                                                 "protocol_50",
+                                                 "protocol_58",
+                                                 "protocol_89",
+                                                 "protocol_132",
+                                                 "protocol_other",
+                                                 "src_port_class_WellKnown",
+                                                 "src_port_class_Registered",
+                                                 "src_port_class_Dynamic",
+                                                 "dst_port_class_WellKnown",
+                                                 "dst_port_class_Registered",
+                                                 "dst_port_class_Dynamic"};
+
+TEST(OutputLayout, DefaultEncodingsAreTheSeedNamesInOrder) { EXPECT_EQ(default_encoding_columns(), kSeedEncodings); }
+
+TEST(OutputLayout, EncodingNamesFollowTheConfiguredProtocols) {
+  const std::array<std::uint8_t, 2> protocols{17, 6};
+  const std::vector<std::string> names = encoding_columns(protocols);
+  ASSERT_EQ(names.size(), 10u + 2u + 1u + 6u);
+  EXPECT_EQ(names[10], "protocol_17");
+  EXPECT_EQ(names[11], "protocol_6");
+  EXPECT_EQ(names[12], "protocol_other");
+  EXPECT_EQ(names[13], "src_port_class_WellKnown");
+}
+
+TEST(OutputLayout, FullDefaultHasEveryGroupInOrder) {
+  const OutputLayout layout = OutputLayout::full_default();
+  EXPECT_TRUE(layout.fans && layout.label && layout.attack_cat && layout.derived);
+  EXPECT_EQ(layout.standardized_columns.size(), 37u);
+  const Schema schema = layout.schema();
+  const std::size_t base = Schema::flow_record().size();
+  ASSERT_EQ(schema.size(), base + 4 + 2 + kSeedEncodings.size() + kDerivedFeatureCount + 37);
+  const std::vector<std::string> names = names_of(schema);
+  const std::vector<std::string> fans(names.begin() + static_cast<std::ptrdiff_t>(base),
+                                      names.begin() + static_cast<std::ptrdiff_t>(base + 4));
+  EXPECT_EQ(fans, (std::vector<std::string>{"fan_out_src", "fan_in_dst", "fan_in_src", "fan_out_dst"}));
+  EXPECT_EQ(names[base + 4], "label");
+  EXPECT_EQ(names[base + 5], "attack_cat");
+  for (std::size_t i = 0; i < kSeedEncodings.size(); ++i) {
+    EXPECT_EQ(names[base + 6 + i], kSeedEncodings[i]);
+  }
+  const std::size_t derived = base + 6 + kSeedEncodings.size();
+  for (std::size_t i = 0; i < kDerivedFeatureCount; ++i) {
+    EXPECT_EQ(names[derived + i], kDerivedFeatures[i].name);
+  }
+  for (std::size_t i = 0; i < 37; ++i) {
+    EXPECT_EQ(names[derived + kDerivedFeatureCount + i], layout.standardized_columns[i] + "_z");
+  }
+  EXPECT_EQ(names[derived + kDerivedFeatureCount], "bidirectional_packets_z");
+  EXPECT_EQ(names.back(), "flow_regularity_z");
+  for (std::size_t i = 1; i < schema.size(); ++i) {
+    EXPECT_LE(schema[i - 1].group, schema[i].group) << schema[i].name;
+  }
+}
+
+TEST(OutputLayout, TypesFollowTheValues) {
+  const Schema schema = OutputLayout::full_default().schema();
+  auto type_of = [&](const char* name) {
+    const auto index = schema.index_of(name);
+    EXPECT_TRUE(index.has_value()) << name;
+    return schema[index.value_or(0)].type;
+  };
+  EXPECT_EQ(type_of("fan_in_dst"), ColumnType::kUint);
+  EXPECT_EQ(type_of("label"), ColumnType::kUint);
+  EXPECT_EQ(type_of("attack_cat"), ColumnType::kString);
+  EXPECT_EQ(type_of("src_ip_class_Class D (multicast)"), ColumnType::kUint);
+  EXPECT_EQ(type_of("fan_ratio_src"), ColumnType::kFloat);        // kRatio
+  EXPECT_EQ(type_of("connection_intensity"), ColumnType::kUint);  // kCount
+  EXPECT_EQ(type_of("potential_scan"), ColumnType::kUint);        // kFlag
+  EXPECT_EQ(type_of("fan_total_src_z"), ColumnType::kFloat);
+  EXPECT_EQ(schema[*schema.index_of("label")].group, ColumnGroup::kLabel);
+  EXPECT_EQ(schema[*schema.index_of("protocol_other")].group, ColumnGroup::kEncoding);
+  EXPECT_EQ(schema[*schema.index_of("flow_efficiency")].group, ColumnGroup::kDerived);
+  EXPECT_EQ(schema[*schema.index_of("flow_efficiency_z")].group, ColumnGroup::kStandardized);
+}
+
+TEST(OutputLayout, EveryColumnIsDescribedOnOneLine) {
+  const Schema schema = OutputLayout::full_default().schema();
+  for (const Column& column : schema.columns()) {
+    EXPECT_FALSE(column.description.empty()) << column.name;
+    EXPECT_EQ(column.description.find('\n'), std::string::npos) << column.name;
+    EXPECT_NE(column.description, "one-hot encoding column, 1 or 0") << column.name << " has the generic text";
+  }
+  EXPECT_NE(schema[*schema.index_of("dst_ip_class_Class E (reserved)")].description.find("240-255"), std::string::npos);
+  EXPECT_NE(schema[*schema.index_of("src_port_class_Dynamic")].description.find("49152-65535"), std::string::npos);
+  EXPECT_NE(schema[*schema.index_of("protocol_47")].description.find("47"), std::string::npos);
+}
+
+TEST(OutputLayout, GroupsCanBeLeftOut) {
+  OutputLayout layout;
+  layout.fans = false;
+  layout.derived = false;
+  EXPECT_EQ(layout.schema(), Schema::flow_record());
+
+  layout.attack_cat = true;
+  layout.encoding_columns = {"custom_bit"};
+  layout.standardized_columns = {"src2dst_bytes"};
+  const std::vector<std::string> names = names_of(layout.schema());
+  const std::vector<std::string> tail(names.end() - 3, names.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"attack_cat", "custom_bit", "src2dst_bytes_z"}));
+  EXPECT_EQ(layout.schema()[names.size() - 2].description, "one-hot encoding column, 1 or 0");
+}
+
+TEST(OutputLayout, RejectsWhatARecordCannotCarry) {
+  OutputLayout layout;
+  layout.encoding_columns.resize(65);
+  for (std::size_t i = 0; i < layout.encoding_columns.size(); ++i) {
+    layout.encoding_columns[i] = "bit_" + std::to_string(i);
+  }
+  EXPECT_THROW(layout.schema(), std::invalid_argument);
+  layout.encoding_columns.resize(64);
+  EXPECT_NO_THROW(layout.schema());
+
+  layout.standardized_columns.assign(kMaxStandardizedColumns + 1, "x");
+  EXPECT_THROW(layout.schema(), std::invalid_argument);
+
+  OutputLayout duplicate;
+  duplicate.standardized_columns = {"src2dst_bytes", "src2dst_bytes"};
+  EXPECT_THROW(duplicate.schema(), std::invalid_argument);
+
+  OutputLayout clash;
+  clash.encoding_columns = {"label"};
+  clash.label = true;
+  EXPECT_THROW(clash.schema(), std::invalid_argument);
+
+  OutputLayout comma;
+  comma.encoding_columns = {"a,b"};
+  EXPECT_THROW(comma.schema(), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace flowfeat
