@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "flowfeat/enrich/endpoint_class.hpp"
+#include "flowfeat/core/endpoint_class.hpp"
 
 namespace flowfeat {
 namespace {

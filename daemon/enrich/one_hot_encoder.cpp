@@ -4,7 +4,8 @@
 #include <string_view>
 #include <utility>
 
-#include "flowfeat/enrich/endpoint_class.hpp"
+#include "flowfeat/core/encoding_columns.hpp"
+#include "flowfeat/core/endpoint_class.hpp"
 
 namespace flowfeat {
 namespace {
@@ -26,7 +27,9 @@ std::uint64_t port_bit(PortClass c, std::size_t first) noexcept {
 
 }  // namespace
 
-std::vector<std::uint8_t> OneHotEncoder::default_protocols() { return {0, 1, 2, 6, 17, 47, 50, 58, 89, 132}; }
+std::vector<std::uint8_t> OneHotEncoder::default_protocols() {
+  return {kDefaultOneHotProtocols.begin(), kDefaultOneHotProtocols.end()};
+}
 
 OneHotEncoder::OneHotEncoder(std::vector<std::uint8_t> protocols) : protocols_(std::move(protocols)) {
   if (protocols_.size() > kMaxProtocols) {
@@ -41,20 +44,14 @@ OneHotEncoder::OneHotEncoder(std::vector<std::uint8_t> protocols) : protocols_(s
     seen[protocol] = true;
   }
 
-  for (const std::string_view prefix : {"src_ip_class_", "dst_ip_class_"}) {
-    for (const IpClass c : kIpClasses) names_.push_back(std::string(prefix).append(name(c)));
+  names_ = encoding_columns(protocols_);
+  // Bit positions follow the names: 10 IP class columns, the protocols, protocol_other, port classes.
+  const std::size_t first_protocol = 2 * kIpClassCount;
+  protocol_column_.fill(static_cast<std::uint8_t>(first_protocol + protocols_.size()));
+  for (std::size_t i = 0; i < protocols_.size(); ++i) {
+    protocol_column_[protocols_[i]] = static_cast<std::uint8_t>(first_protocol + i);
   }
-  const std::size_t other_column = names_.size() + protocols_.size();
-  protocol_column_.fill(static_cast<std::uint8_t>(other_column));
-  for (const std::uint8_t protocol : protocols_) {
-    protocol_column_[protocol] = static_cast<std::uint8_t>(names_.size());
-    names_.push_back("protocol_" + std::to_string(protocol));
-  }
-  names_.push_back("protocol_other");
-  src_port_first_ = static_cast<std::uint8_t>(names_.size());
-  for (const std::string_view prefix : {"src_port_class_", "dst_port_class_"}) {
-    for (const PortClass c : kPortClasses) names_.push_back(std::string(prefix).append(name(c)));
-  }
+  src_port_first_ = static_cast<std::uint8_t>(first_protocol + protocols_.size() + 1);
 }
 
 std::uint64_t OneHotEncoder::encode(const FlowRecord& flow) const noexcept {

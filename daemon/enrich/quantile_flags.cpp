@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "flowfeat/enrich/endpoint_class.hpp"
+#include "flowfeat/core/endpoint_class.hpp"
 
 namespace flowfeat {
 namespace {

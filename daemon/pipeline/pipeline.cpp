@@ -2,6 +2,7 @@
 
 #include <tbb/concurrent_queue.h>
 #include <tbb/flow_graph.h>
+#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
 #include <atomic>
@@ -128,7 +129,7 @@ class Pipeline::Impl {
 };
 
 // The graph: entry broadcasts each slot to every flow shard (serial nodes); the window node joins
-// the shards' outputs in sequence; enrichment runs on several slots at once; a sequencer puts them
+// the shards' outputs in sequence; enrichment runs on several slots at once; sequencers put them
 // back in order for the serial quantile/standardize and sink nodes. The sink gives the slot back to
 // the pool, so at most queue_batches slots are anywhere in the graph. The reading runs on the
 // calling thread, a master of the arena, whose other threads run the nodes.
@@ -138,6 +139,9 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
   const auto started = std::chrono::steady_clock::now();
   CaptureStage capture(options_.decoder.value_or(decoder_options(config_.flows)), config_.flows.dpi_enabled,
                        options_.source_name, metrics_);
+  // oneTBB allows one worker fewer than cores by default, counting the reading thread as busy with
+  // tasks; it is not, so the shards get a worker each whatever the core count.
+  const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, shards_ + 1);
   tbb::task_arena arena(static_cast<int>(shards_) + 1, 1);
   arena.execute([&] {
     using namespace tbb::flow;
@@ -177,6 +181,9 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
       depth_sink_.add(1);
       return slot;
     });
+    // A serial node runs its inputs in order but frees itself before it passes the output on, so the
+    // next input's output can overtake: order is restored before the sink, as after enrichment.
+    sequencer_node<Slot*> to_sink_in_order(g, [](Slot* const& slot) { return static_cast<std::size_t>(slot->sequence); });
     function_node<Slot*> sink_node(g, serial, [this](Slot* slot) {
       depth_sink_.add(-1);
       errors_.guard("sink", [&] { sink_.process(*slot); });
@@ -185,7 +192,8 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
     make_edge(output_port<0>(window_node), enrich_node);
     make_edge(enrich_node, in_order);
     make_edge(in_order, standardize_node);
-    make_edge(standardize_node, sink_node);
+    make_edge(standardize_node, to_sink_in_order);
+    make_edge(to_sink_in_order, sink_node);
 
     g.reserve_wait();  // the reading below puts from outside the graph's tasks
     read(source, capture, entry);

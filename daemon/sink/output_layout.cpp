@@ -1,5 +1,7 @@
 #include "flowfeat/sink/output_layout.hpp"
 
+#include "flowfeat/core/encoding_columns.hpp"
+
 #include <array>
 #include <cstddef>
 #include <stdexcept>
@@ -111,7 +113,7 @@ OutputLayout OutputLayout::full_default() {
   layout.fans = true;
   layout.label = true;
   layout.attack_cat = true;
-  layout.encoding_columns = default_encoding_columns();
+  layout.encoding_columns = flowfeat::encoding_columns(kDefaultOneHotProtocols);
   layout.derived = true;
   layout.standardized_columns = default_standardized_columns();
   return layout;
@@ -159,30 +161,6 @@ Schema OutputLayout::schema() const {
                    "z-score of " + name + ": (x - mean) / std, online mean and population std; 0 when std is 0"});
   }
   return schema;
-}
-
-std::vector<std::string> encoding_columns(std::span<const std::uint8_t> protocols) {
-  std::vector<std::string> names;
-  for (const char* end : {"src", "dst"}) {
-    for (const NamedRange& ip_class : kIpClasses) {
-      names.push_back(std::string(end) + "_ip_class_" + std::string(ip_class.name));
-    }
-  }
-  for (const std::uint8_t protocol : protocols) {
-    names.push_back("protocol_" + std::to_string(protocol));
-  }
-  names.emplace_back("protocol_other");
-  for (const char* end : {"src", "dst"}) {
-    for (const NamedRange& port_class : kPortClasses) {
-      names.push_back(std::string(end) + "_port_class_" + std::string(port_class.name));
-    }
-  }
-  return names;
-}
-
-std::vector<std::string> default_encoding_columns() {
-  static constexpr std::array<std::uint8_t, 10> kProtocols{0, 1, 2, 6, 17, 47, 50, 58, 89, 132};
-  return encoding_columns(kProtocols);
 }
 
 }  // namespace flowfeat

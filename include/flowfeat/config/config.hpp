@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "flowfeat/core/encoding_columns.hpp"
 #include "flowfeat/core/standardized_columns.hpp"
 
 namespace flowfeat {
@@ -61,7 +62,8 @@ struct LabelsConfig {
 
 // Encodings and derived features (record specification §5, §6).
 struct FeaturesConfig {
-  std::vector<std::uint8_t> protocols{0, 1, 2, 6, 17, 47, 50, 58, 89, 132};  // features.protocols: one-hot set
+  std::vector<std::uint8_t> protocols{kDefaultOneHotProtocols.begin(),
+                                      kDefaultOneHotProtocols.end()};  // features.protocols: one-hot set
   std::uint64_t quantile_warmup = 1000;  // features.quantile_warmup: records before quantile flags are raised
 
   friend bool operator==(const FeaturesConfig&, const FeaturesConfig&) = default;

@@ -23,7 +23,7 @@ struct OutputLayout {
   std::vector<std::string> standardized_columns;  // source names; output "<name>_z" (float) from
                                                   // FeatureRecord::standardized[i]
 
-  // Every group on, label and attack_cat included, with default_encoding_columns() and
+  // Every group on, label and attack_cat included, with encoding_columns(kDefaultOneHotProtocols) and
   // default_standardized_columns(): the layout docs/COLUMNS.md shows.
   static OutputLayout full_default();
 
@@ -36,11 +36,5 @@ struct OutputLayout {
   friend bool operator==(const OutputLayout&, const OutputLayout&) = default;
 };
 
-// Encoding column names as the seed's pandas produced them (FEATURES.md section 5): IP class of src
-// and dst, the given protocols then protocol_other, port class of src and dst.
-std::vector<std::string> encoding_columns(std::span<const std::uint8_t> protocols);
-
-// encoding_columns() of the default protocol set 0, 1, 2, 6, 17, 47, 50, 58, 89, 132 (27 columns).
-std::vector<std::string> default_encoding_columns();
 
 }  // namespace flowfeat
