@@ -19,7 +19,7 @@ struct MeanStddev {
   double stddev = 0.0;
 };
 
-// One ended flow: the columns of record groups 1-4 (see docs/COLUMNS.md). A plain value.
+// One ended flow: the columns of record groups 1-4 (see the README). A plain value.
 struct FlowRecord {
   // Position of the flow's first packet among the decoded packets of the run: identifies the flow
   // and orders flows by start whatever thread tracked them. Not an output column.

@@ -24,7 +24,7 @@ struct MetricDescription {
 // Every family Metrics registers, in a fixed order; the single source of names and HELP strings.
 std::span<const MetricDescription> metric_catalog() noexcept;
 
-// The catalog as a markdown table (name, type, labels, help) for docs/METRICS.md and the README.
+// The catalog as a markdown table (name, type, labels, help) for the README.
 std::string metrics_markdown();
 
 }  // namespace flowfeat

@@ -24,7 +24,7 @@ struct OutputLayout {
                                                   // FeatureRecord::standardized[i]
 
   // Every group on, label and attack_cat included, with encoding_columns(kDefaultOneHotProtocols) and
-  // default_standardized_columns(): the layout docs/COLUMNS.md shows.
+  // default_standardized_columns(): the layout the README's column table shows.
   static OutputLayout full_default();
 
   // Schema::flow_record() followed by the enabled groups, in the order above, every column
