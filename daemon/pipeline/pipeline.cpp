@@ -88,6 +88,7 @@ class Pipeline::Impl {
 
   PipelineSummary run(PacketSource& source);
   void request_stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
+  void request_rotation() noexcept { rotate_.store(true, std::memory_order_relaxed); }
 
   const Schema& schema() const noexcept { return schema_; }
   std::size_t shards() const noexcept { return shards_; }
@@ -125,6 +126,7 @@ class Pipeline::Impl {
   std::vector<Slot*> ready_;  // window stage scratch
   std::atomic<std::uint64_t> active_flows_{0};
   std::atomic<bool> stop_{false};
+  std::atomic<bool> rotate_{false};
   bool ran_ = false;
 };
 
@@ -212,6 +214,7 @@ void Pipeline::Impl::read(PacketSource& source, CaptureStage& capture, tbb::flow
     Slot* slot = take_slot(source, capture, more);
     if (slot == nullptr) continue;
     slot->reset(sequence++);
+    slot->rotate_output = rotate_.exchange(false, std::memory_order_relaxed);
     more = capture.fill(source, *slot);
     slot->wall_ms = options_.wall_clock();
     capture.publish();
@@ -278,6 +281,7 @@ const Schema& Pipeline::schema() const noexcept { return impl_->schema(); }
 std::size_t Pipeline::shards() const noexcept { return impl_->shards(); }
 PipelineSummary Pipeline::run(PacketSource& source) { return impl_->run(source); }
 void Pipeline::request_stop() noexcept { impl_->request_stop(); }
+void Pipeline::request_rotation() noexcept { impl_->request_rotation(); }
 
 Schema output_schema(const Config& config) {
   standardized_fields(config.standardize);  // throws on a column that does not exist

@@ -25,15 +25,13 @@ void SinkStage::process(Slot& slot) {
   if (files_) {
     if (slot.end_of_stream) {
       files_->close();
+    } else if (slot.rotate_output) {
+      files_->rotate();
     } else {
       files_->tick();
     }
   }
   publish(slot);
-}
-
-void SinkStage::rotate() {
-  if (files_) files_->rotate();
 }
 
 void SinkStage::publish(const Slot& slot) {

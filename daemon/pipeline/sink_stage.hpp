@@ -21,9 +21,6 @@ class SinkStage {
 
   void process(Slot& slot);
 
-  // Finishes the current file now (SIGHUP).
-  void rotate();
-
   const SinkStats* file_stats() const noexcept { return files_ ? &files_->stats() : nullptr; }
   std::uint64_t records() const noexcept { return records_; }
 

@@ -29,6 +29,7 @@ struct ShardOutput {
 struct Slot {
   std::uint64_t sequence = 0;        // 0, 1, 2, ... in capture order; orders the serial stages
   bool end_of_stream = false;        // no packets; every flow ends, everything is flushed
+  bool rotate_output = false;        // the sink finishes its current file after this slot's records
   std::uint64_t watermark_ms = 0;    // stream time reached: no later packet is older
   std::uint64_t wall_ms = 0;         // wall clock when the slot entered the graph
   PacketBatch packets;
@@ -41,6 +42,7 @@ struct Slot {
   void reset(std::uint64_t next_sequence) noexcept {
     sequence = next_sequence;
     end_of_stream = false;
+    rotate_output = false;
     watermark_ms = 0;
     wall_ms = 0;
     packets.clear();

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <chrono>
 #include <stdexcept>
@@ -328,6 +329,34 @@ TEST(Pipeline, StopRequestEndsTheRunAndFlushesEveryFlow) {
   const PipelineSummary summary = pipeline.run(source);
   EXPECT_LT(summary.packets_read, source.size());
   EXPECT_EQ(packets, summary.packets_decoded);  // every packet read is in a record
+}
+
+TEST(Pipeline, RotationRequestFinishesTheFileInBandAndLosesNothing) {
+  TempFolder folder;
+  MemorySource source = sorted_traffic(10, 20000);
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Config config = test_config(folder.path(), 2);
+  config.pipeline.queue_batches = 2;  // the reader is at most two batches ahead of the sink
+  config.output.rotate_bytes = 0;
+  config.output.rotate_age_ms = 0;
+  Pipeline* self = nullptr;
+  std::uint64_t records = 0;
+  Pipeline pipeline(config, metrics, {.consumer = [&](const FeatureRecord&) {
+                                        if (++records == 100) self->request_rotation();
+                                      }});
+  self = &pipeline;
+  const PipelineSummary summary = pipeline.run(source);
+  ASSERT_TRUE(summary.files);
+  EXPECT_EQ(summary.files->files_finished, 2u);  // the one rotated, and the last
+  EXPECT_EQ(summary.files->records_written, records);
+  std::size_t rows = 0, headers = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder.path())) {
+    if (entry.path().filename().string().rfind("flows-", 0) != 0) continue;
+    std::istringstream text(testing::read_text(entry.path()));
+    for (std::string line; std::getline(text, line);) (line.rfind("src_ip,", 0) == 0 ? headers : rows) += 1;
+  }
+  EXPECT_EQ(headers, 2u);
+  EXPECT_EQ(rows, records);
 }
 
 }  // namespace

@@ -99,6 +99,10 @@ class Pipeline {
   // Stops reading; run() then drains and returns as at the end of input. Thread- and signal-safe.
   void request_stop() noexcept;
 
+  // Finishes the current record file once the records of the packets read so far are in it; the
+  // request travels through the graph with the next batch. Thread- and signal-safe.
+  void request_rotation() noexcept;
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
