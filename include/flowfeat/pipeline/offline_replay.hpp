@@ -13,9 +13,9 @@ namespace flowfeat {
 using ReplaySummary = PipelineSummary;
 using FlowRecordHandler = std::function<void(const FlowRecord&)>;
 
-// Replays a packet source through the whole pipeline without writing files (no record files, no
-// state file, metrics not served) and hands each record's flow part to on_flow_end, in output order,
-// on the sink thread. For tests and tools that look at flows, not at the files.
+// Replays a packet source through the pipeline with one flow shard, without writing files (no record
+// files, no state file, no standardization, metrics not served) and hands each record's flow part to
+// on_flow_end, in output order, on the sink thread. For tests and tools that look at flows.
 ReplaySummary replay(const Config& config, PacketSource& source, const FlowRecordHandler& on_flow_end,
                      const PipelineProgress& progress = {});
 
