@@ -15,6 +15,7 @@
 #include "capture_stage.hpp"
 #include "enrich_stage.hpp"
 #include "flow_shard.hpp"
+#include "format_stage.hpp"
 #include "pipeline_setup.hpp"
 #include "sink_stage.hpp"
 #include "slot.hpp"
@@ -72,6 +73,7 @@ class Pipeline::Impl {
                      options_.wall_clock, metrics),
         sink_(options_.write_files ? make_file_sink(config, layout_, options_.wall_clock) : nullptr,
               options_.consumer, options_.wall_clock, metrics),
+        format_(sink_.formatter()),
         depth_shards_(metrics.queue_depth("flow")),
         depth_enrich_(metrics.queue_depth("enrich")),
         depth_standardize_(metrics.queue_depth("standardize")),
@@ -117,6 +119,7 @@ class Pipeline::Impl {
   EnrichStage enrich_;
   StandardizeStage standardize_;
   SinkStage sink_;
+  FormatStage format_;
   Gauge& depth_shards_;
   Gauge& depth_enrich_;
   Gauge& depth_standardize_;
@@ -131,8 +134,9 @@ class Pipeline::Impl {
 };
 
 // The graph: entry broadcasts each slot to every flow shard (serial nodes); the window node joins
-// the shards' outputs in sequence; enrichment runs on several slots at once; sequencers put them
-// back in order for the serial quantile/standardize and sink nodes. The sink gives the slot back to
+// the shards' outputs in sequence; enrichment runs on several slots at once; a sequencer puts them
+// back in order for the serial quantile/standardize node; formatting the rows runs on several
+// slots at once again, and a second sequencer orders them for the serial sink. The sink gives the slot back to
 // the pool, so at most queue_batches slots are anywhere in the graph. The reading runs on the
 // calling thread, a master of the arena, whose other threads run the nodes.
 PipelineSummary Pipeline::Impl::run(PacketSource& source) {
@@ -180,11 +184,15 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
     function_node<Slot*, Slot*> standardize_node(g, serial, [this](Slot* slot) {
       depth_standardize_.add(-1);
       errors_.guard("standardize", [&] { standardize_.process(*slot); });
+      return slot;
+    });
+    function_node<Slot*, Slot*> format_node(g, unlimited, [this](Slot* slot) {
+      errors_.guard("format", [&] { format_.process(*slot); });
       depth_sink_.add(1);
       return slot;
     });
-    // A serial node runs its inputs in order but frees itself before it passes the output on, so the
-    // next input's output can overtake: order is restored before the sink, as after enrichment.
+    // Formatting runs on several slots at once, and a serial node frees itself before it passes its
+    // output on (the next output can overtake): order is restored before the sink.
     sequencer_node<Slot*> to_sink_in_order(g, [](Slot* const& slot) { return static_cast<std::size_t>(slot->sequence); });
     function_node<Slot*> sink_node(g, serial, [this](Slot* slot) {
       depth_sink_.add(-1);
@@ -194,7 +202,8 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
     make_edge(output_port<0>(window_node), enrich_node);
     make_edge(enrich_node, in_order);
     make_edge(in_order, standardize_node);
-    make_edge(standardize_node, to_sink_in_order);
+    make_edge(standardize_node, format_node);
+    make_edge(format_node, to_sink_in_order);
     make_edge(to_sink_in_order, sink_node);
 
     g.reserve_wait();  // the reading below puts from outside the graph's tasks

@@ -1,5 +1,6 @@
 #include "sink_stage.hpp"
 
+#include <string_view>
 #include <utility>
 
 namespace flowfeat::pipeline_detail {
@@ -17,9 +18,18 @@ SinkStage::SinkStage(std::unique_ptr<RotatingFileSink> files, Consumer consumer,
       lag_(metrics.stream_lag_seconds()) {}
 
 void SinkStage::process(Slot& slot) {
-  for (const FeatureRecord& record : slot.records) {
-    if (files_) files_->write(record);
-    if (consumer_) consumer_(record);
+  std::size_t row_start = 0;
+  for (std::size_t i = 0; i < slot.records.size(); ++i) {
+    if (files_) {
+      // Formatted by the format stage when it had the formatter, else here.
+      if (i < slot.row_ends.size()) {
+        files_->write_row(std::string_view(slot.text.data() + row_start, slot.row_ends[i] - row_start));
+        row_start = slot.row_ends[i];
+      } else {
+        files_->write(slot.records[i]);
+      }
+    }
+    if (consumer_) consumer_(slot.records[i]);
   }
   records_ += slot.records.size();
   if (files_) {

@@ -9,8 +9,8 @@
 
 namespace flowfeat::pipeline_detail {
 
-// The end of the graph: hands each record, in order, to the rotating files and/or to a consumer
-// callback, and publishes the output metrics. Owned by one serial graph node; not thread-safe.
+// The end of the graph: hands each record, in order, to the rotating files (as the row the format
+// stage made of it) and/or to a consumer callback, and publishes the output metrics. Owned by one serial graph node; not thread-safe.
 class SinkStage {
  public:
   using Consumer = std::function<void(const FeatureRecord&)>;
@@ -22,6 +22,9 @@ class SinkStage {
   void process(Slot& slot);
 
   const SinkStats* file_stats() const noexcept { return files_ ? &files_->stats() : nullptr; }
+
+  // The formatter of the files' rows, for the format stage; null when no files are written.
+  const RecordFormatter* formatter() const noexcept { return files_ ? &files_->formatter() : nullptr; }
   std::uint64_t records() const noexcept { return records_; }
 
  private:

@@ -36,6 +36,8 @@ struct Slot {
   std::vector<ShardOutput> shard_outputs;
   std::uint32_t shards_done = 0;     // counted by the window stage
   std::vector<FeatureRecord> records;
+  std::vector<char> text;              // the records formatted for the files, one row after another
+  std::vector<std::size_t> row_ends;   // end of record i's row in text
 
   explicit Slot(std::size_t shards) : shard_outputs(shards) {}
 
@@ -49,6 +51,7 @@ struct Slot {
     for (ShardOutput& out : shard_outputs) out.clear();
     shards_done = 0;
     records.clear();
+    row_ends.clear();
   }
 };
 

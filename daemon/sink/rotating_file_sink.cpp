@@ -118,6 +118,22 @@ RotatingFileSink::RotatingFileSink(RotationOptions options, OutputLayout layout,
 RotatingFileSink::~RotatingFileSink() { close(); }
 
 void RotatingFileSink::write(const FeatureRecord& record) {
+  append([&](char* out) { return static_cast<std::size_t>(formatter_->format(record, out) - out); });
+}
+
+void RotatingFileSink::write_row(std::string_view row) {
+  if (row.size() > formatter_->max_record_bytes()) {
+    ++stats_.records_dropped;  // not a row of this layout; the caller's bug, never half a row in a file
+    return;
+  }
+  append([&](char* out) {
+    std::memcpy(out, row.data(), row.size());
+    return row.size();
+  });
+}
+
+template <typename Put>
+void RotatingFileSink::append(Put put) {
   if (closed_) {
     ++stats_.records_dropped;
     return;
@@ -139,8 +155,7 @@ void RotatingFileSink::write(const FeatureRecord& record) {
     ++stats_.records_dropped;
     return;
   }
-  const std::size_t size =
-      static_cast<std::size_t>(formatter_->format(record, buffer_.get() + used_) - (buffer_.get() + used_));
+  const std::size_t size = put(buffer_.get() + used_);
   used_ += size;
   file_bytes_ += size;
   ++buffered_records_;

@@ -265,6 +265,29 @@ TEST_F(RotatingFileSinkTest, CsvFileHasTheHeaderAndRowsThatRoundTrip) {
   EXPECT_TRUE(partials().empty());
 }
 
+TEST_F(RotatingFileSinkTest, PreformattedRowsGiveTheSameFile) {
+  std::string by_record;
+  {
+    RotatingFileSink sink(options(), layout_, clock());
+    for (std::uint64_t i = 0; i < 40; ++i) sink.write(sample_feature(i));
+    sink.close();
+    by_record = read_file(dir_ / outputs().at(0));
+    fs::remove(dir_ / outputs().at(0));
+  }
+  RotatingFileSink sink(options(), layout_, clock());
+  std::string row(sink.formatter().max_record_bytes(), '\0');
+  for (std::uint64_t i = 0; i < 40; ++i) {
+    const char* end = sink.formatter().format(sample_feature(i), row.data());
+    sink.write_row(std::string_view(row.data(), static_cast<std::size_t>(end - row.data())));
+  }
+  sink.write_row(std::string(sink.formatter().max_record_bytes() + 1, 'x'));  // no row of this layout
+  sink.close();
+  ASSERT_EQ(outputs().size(), 1u);
+  EXPECT_EQ(read_file(dir_ / outputs()[0]), by_record);
+  EXPECT_EQ(sink.stats().records_written, 40u);
+  EXPECT_EQ(sink.stats().records_dropped, 1u);
+}
+
 TEST_F(RotatingFileSinkTest, NoRecordNoFile) {
   RotatingFileSink sink(options(), layout_, clock());
   sink.rotate();

@@ -92,6 +92,14 @@ class RotatingFileSink {
   // or age limit. Never throws on I/O errors; a record written after close() is dropped.
   void write(const FeatureRecord& record);
 
+  // Same with the record already formatted (one line, LF included, as the formatter of this
+  // layout and format writes it), so formatting can run on other threads. A row longer than any
+  // record of the layout is dropped and counted.
+  void write_row(std::string_view row);
+
+  // The formatter that writes this sink's rows; stateless, so other threads may use it.
+  const RecordFormatter& formatter() const noexcept { return *formatter_; }
+
   // Finishes the current file if it has reached the age limit; call it when no records arrive.
   void tick();
 
@@ -107,6 +115,8 @@ class RotatingFileSink {
   std::vector<std::filesystem::path> finished_files() const { return finished_; }
 
  private:
+  template <typename Put>
+  void append(Put put);
   bool open_file(std::uint64_t now_ms);
   bool flush_chunk();
   void finish_file();
