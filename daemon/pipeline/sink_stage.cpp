@@ -21,13 +21,9 @@ void SinkStage::process(Slot& slot) {
   std::size_t row_start = 0;
   for (std::size_t i = 0; i < slot.records.size(); ++i) {
     if (files_) {
-      // Formatted by the format stage when it had the formatter, else here.
-      if (i < slot.row_ends.size()) {
-        files_->write_row(std::string_view(slot.text.data() + row_start, slot.row_ends[i] - row_start));
-        row_start = slot.row_ends[i];
-      } else {
-        files_->write(slot.records[i]);
-      }
+      // The format stage made every row (it has the formatter whenever there are files).
+      files_->write_row(std::string_view(slot.text.data() + row_start, slot.row_ends[i] - row_start));
+      row_start = slot.row_ends[i];
     }
     if (consumer_) consumer_(slot.records[i]);
   }
