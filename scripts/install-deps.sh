@@ -6,10 +6,10 @@ set -euo pipefail
 build_pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libpcap-dev libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libabsl-dev libndpi-dev libboost-dev libsystemd-dev zlib1g-dev
+  libgtest-dev libgmock-dev libabsl-dev libndpi-dev libboost-dev libsystemd-dev libcap-dev zlib1g-dev
   clang libclang-rt-14-dev
 )
-tool_pkgs=(tshark tcpreplay wireshark-common python3 curl)
+tool_pkgs=(tshark tcpreplay wireshark-common python3 curl iproute2 prometheus systemd)
 
 export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=()

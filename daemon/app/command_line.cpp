@@ -21,11 +21,18 @@ struct Option {
   std::string_view placeholder = {};
   std::optional<std::string> CommandLine::*value = nullptr;
   bool CommandLine::*flag = nullptr;
+  std::vector<std::string> CommandLine::*list = nullptr;
 };
 
-const std::array<Option, 17> options{{
+const std::array<Option, 23> options{{
     {"--config", Arity::value, "FILE", &CommandLine::config_file},
-    {"--read", Arity::values, "FILE|DIR"},
+    {"--read", Arity::values, "FILE|DIR", nullptr, nullptr, &CommandLine::read_paths},
+    {"--interface", Arity::values, "IF", nullptr, nullptr, &CommandLine::interfaces},
+    {"--capture-threads", Arity::value, "N", &CommandLine::capture_threads},
+    {"--filter", Arity::value, "EXPR", &CommandLine::filter},
+    {"--replay-speed", Arity::value, "X", &CommandLine::replay_speed},
+    {"--state-file", Arity::value, "FILE", &CommandLine::state_file},
+    {"--user", Arity::value, "NAME", &CommandLine::user},
     {"--output", Arity::value, "DIR", &CommandLine::output_directory},
     {"--idle-timeout", Arity::value, "SECONDS", &CommandLine::idle_timeout},
     {"--active-timeout", Arity::value, "SECONDS", &CommandLine::active_timeout},
@@ -85,7 +92,7 @@ class Parser {
           break;
         }
         case Arity::values:
-          take_read_paths(*option, inline_value);
+          take_values(*option, inline_value);
           break;
       }
     }
@@ -106,15 +113,16 @@ class Parser {
     return std::string(value);
   }
 
-  void take_read_paths(const Option& option, std::optional<std::string_view> inline_value) {
-    const std::size_t before = result_.read_paths.size();
-    if (inline_value) result_.read_paths.emplace_back(*inline_value);
-    while (next_ < args_.size() && !looks_like_option(args_[next_])) result_.read_paths.push_back(args_[next_++]);
-    if (result_.read_paths.size() == before) {
+  void take_values(const Option& option, std::optional<std::string_view> inline_value) {
+    std::vector<std::string>& list = result_.*(option.list);
+    const std::size_t before = list.size();
+    if (inline_value) list.emplace_back(*inline_value);
+    while (next_ < args_.size() && !looks_like_option(args_[next_])) list.push_back(args_[next_++]);
+    if (list.size() == before) {
       throw UsageError(std::string(option.name) + " needs at least one " + std::string(option.placeholder));
     }
-    for (std::size_t i = before; i < result_.read_paths.size(); ++i) {
-      if (result_.read_paths[i].empty()) throw UsageError(std::string(option.name) + " got an empty path");
+    for (std::size_t i = before; i < list.size(); ++i) {
+      if (list[i].empty()) throw UsageError(std::string(option.name) + " got an empty value");
     }
   }
 
@@ -149,6 +157,13 @@ Options:
   --config FILE             YAML configuration; keys left out keep their defaults
   --read FILE|DIR...        pcap/pcapng files or folders, read as one stream; repeatable;
                             replaces input.files
+  --replay-speed X          replay the files at X times their recorded pace, 0 = as fast
+                            as possible (input.replay_speed, 0..1000, default 0)
+  --interface IF...         capture live from these network interfaces; repeatable;
+                            replaces capture.interfaces (needs root or CAP_NET_RAW)
+  --capture-threads N       capture threads per interface, in one fanout group
+                            (capture.threads, 1..16, default 1)
+  --filter EXPR             BPF capture filter, e.g. "not port 22" (capture.filter)
   --output DIR              folder for the records (output.directory)
   --idle-timeout SECONDS    end a flow after this long without packets
                             (flows.idle_timeout, 0.001..86400, default 60)
@@ -161,17 +176,23 @@ Options:
                             (pipeline.workers, 0..64, default 0)
   --format FORMAT           record files: csv or jsonl (output.format)
   --labels FILE             ground-truth CSV for the label column (labels.file)
+  --state-file FILE         standardizer state, loaded at start and saved
+                            (standardize.state_file)
   --metrics-listen ADDR     serve Prometheus metrics on HOST:PORT
                             (metrics.listen, default 127.0.0.1:9877)
   --no-metrics              do not serve metrics (metrics.enabled: false)
   --progress WHEN           show progress: auto (only on a terminal), always, never
                             (input.progress)
+  --user NAME               once the capture is open, switch to this user (process.user)
   --check-config [FILE]     check the configuration and the options, then exit
   --print-schema            print the columns of the output records and exit
   --version                 print the version and exit
   -h, --help                print this help and exit
 
 Options override the configuration file. Every option also accepts --option=VALUE.
+
+Signals: SIGTERM or SIGINT ends every flow, finishes the files, saves the state and exits 0
+(a second one exits at once); SIGHUP finishes the current record file and reloads labels.file.
 )";
 }
 
@@ -189,9 +210,21 @@ Config apply_overrides(Config base, const CommandLine& command_line) {
   add(command_line.format, "output.format", "--format");
   add(command_line.labels_file, "labels.file", "--labels");
   add(command_line.metrics_listen, "metrics.listen", "--metrics-listen");
+  add(command_line.capture_threads, "capture.threads", "--capture-threads");
+  add(command_line.filter, "capture.filter", "--filter");
+  add(command_line.replay_speed, "input.replay_speed", "--replay-speed");
+  add(command_line.state_file, "standardize.state_file", "--state-file");
+  add(command_line.user, "process.user", "--user");
   if (command_line.no_dpi) overrides.push_back({"flows.dpi.enabled", "false", "--no-dpi"});
   if (command_line.no_metrics) overrides.push_back({"metrics.enabled", "false", "--no-metrics"});
 
+  for (const std::string& name : command_line.interfaces) overrides.push_back({"capture.interfaces", name, "--interface"});
+
+  if (!command_line.read_paths.empty()) base.capture.interfaces.clear();
+  if (!command_line.interfaces.empty()) {
+    base.input.files.clear();
+    base.capture.interfaces.clear();
+  }
   Config config = apply_config_overrides(std::move(base), overrides);
   if (!command_line.read_paths.empty()) config.input.files = command_line.read_paths;
   return config;

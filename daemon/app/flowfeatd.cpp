@@ -8,10 +8,16 @@
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "flowfeat/app/capture_inputs.hpp"
 #include "flowfeat/app/command_line.hpp"
+#include "flowfeat/app/privileges.hpp"
+#include "flowfeat/app/service_notifier.hpp"
+#include "flowfeat/app/signal_watcher.hpp"
+#include "flowfeat/capture/live_pcap_source.hpp"
 #include "flowfeat/metrics/metrics.hpp"
 #include "flowfeat/pipeline/offline_replay.hpp"
 #include "flowfeat/pipeline/pipeline.hpp"
@@ -25,7 +31,6 @@
 namespace flowfeat {
 namespace {
 
-namespace fs = std::filesystem;
 
 ProgressBar::Mode progress_mode(const std::string& setting) {
   if (setting == "always") return ProgressBar::Mode::kAlways;
@@ -39,6 +44,11 @@ void print_summary(const PipelineSummary& s, const Config& config,
               static_cast<unsigned long long>(s.packets_read), static_cast<unsigned long long>(s.packets_decoded),
               static_cast<unsigned long long>(s.packets_ignored_total()), static_cast<unsigned long long>(s.records),
               s.seconds, s.shards);
+  if (s.packets_dropped + s.kernel_drops + s.interface_drops != 0) {
+    std::printf("  dropped: %llu by the kernel, %llu by the interface, %llu with the pipeline full\n",
+                static_cast<unsigned long long>(s.kernel_drops), static_cast<unsigned long long>(s.interface_drops),
+                static_cast<unsigned long long>(s.packets_dropped));
+  }
   for (std::size_t i = 1; i < s.packets_ignored.size(); ++i) {
     if (s.packets_ignored[i] == 0) continue;
     std::printf("  ignored %-28s %llu\n", std::string(to_string(static_cast<DecodeStatus>(i))).c_str(),
@@ -72,18 +82,87 @@ void print_summary(const PipelineSummary& s, const Config& config,
   }
 }
 
-// Replays the configured inputs through the pipeline into rotating record files.
-int replay_files(const Config& config) {
-  if (config.input.files.empty()) {
-    spdlog::error("no input: give --read FILE|DIR or input.files in the configuration");
+// Exactly one source: files or interfaces.
+std::optional<std::string> source_problem(const Config& config) {
+  const bool files = !config.input.files.empty();
+  const bool live = !config.capture.interfaces.empty();
+  if (!files && !live) return "no input: give --read FILE|DIR, --interface IF, input.files or capture.interfaces";
+  if (files && live) return "both input.files and capture.interfaces are set; give one source";
+  if (live && config.input.replay_speed > 0.0) return "input.replay_speed applies to files, not to interfaces";
+  return std::nullopt;
+}
+
+// The pipeline the signal handlers act on, once it exists.
+class RunningPipeline {
+ public:
+  void set(Pipeline* pipeline, bool stop_already_requested) {
+    std::lock_guard lock(mutex_);
+    pipeline_ = pipeline;
+    if (pipeline_ != nullptr && stop_already_requested) pipeline_->request_stop();
+  }
+  template <typename Action>
+  void with(Action action) {
+    std::lock_guard lock(mutex_);
+    if (pipeline_ != nullptr) action(*pipeline_);
+  }
+
+ private:
+  std::mutex mutex_;
+  Pipeline* pipeline_ = nullptr;
+};
+
+void reload_labels(Pipeline& pipeline, const Config& config) {
+  if (config.labels.file.empty()) return;
+  try {
+    pipeline.reload_labels();
+    spdlog::info("SIGHUP: labels reloaded from {}", config.labels.file);
+  } catch (const PipelineSetupError& e) {
+    spdlog::error("SIGHUP: labels not reloaded, the previous ones stay in use: {}", e.what());
+  }
+}
+
+// Runs the configured source (files, paced files or interfaces) through the pipeline into rotating
+// record files until the input ends or a stop signal, then drains.
+int run_capture(const Config& config) {
+  if (auto problem = source_problem(config)) {
+    spdlog::error("{}", *problem);
     return kExitBadConfig;
   }
+  ServiceNotifier notifier;
+  RunningPipeline running;
+  SignalWatcher signals({
+      .on_stop =
+          [&] {
+            spdlog::info("stop requested: ending every flow and finishing the files (send it again to exit at once)");
+            notifier.stopping("draining");
+            running.with([](Pipeline& p) { p.request_stop(); });
+          },
+      .on_second_stop =
+          [] {
+            spdlog::warn("second stop signal: exiting without draining; unfinished files stay hidden (.partial) "
+                         "and are recovered at the next start");
+            std::_Exit(kExitAborted);
+          },
+      .on_hangup =
+          [&] {
+            spdlog::info("SIGHUP: finishing the current record file");
+            running.with([&](Pipeline& p) {
+              p.request_rotation();
+              reload_labels(p, config);
+            });
+          },
+  });
+
+  CaptureInputs capture(config);  // opens the interfaces: the only step that needs privileges
+  if (capture.live() || !config.process.user.empty()) drop_privileges(config.process.user, config.process.group);
+
   Metrics metrics(MetricsOptions{.enabled = config.metrics.enabled, .listen_address = config.metrics.listen,
                                  .version = FLOWFEAT_VERSION});
   if (config.metrics.enabled) spdlog::info("metrics on port {} ({})", metrics.port(), config.metrics.listen);
   std::map<std::string, std::uint64_t> applications;
-  ProgressBar progress(progress_mode(config.input.progress));
+  ProgressBar progress(capture.live() ? ProgressBar::Mode::kNever : progress_mode(config.input.progress));
   PipelineOptions options;
+  options.admission = capture.admission();
   if (config.flows.dpi_enabled) {
     options.consumer = [&](const FeatureRecord& record) { ++applications[std::string(record.flow.application())]; };
   }
@@ -91,12 +170,29 @@ int replay_files(const Config& config) {
     progress.update(stats.input_bytes_read, stats.input_bytes_total, packets, active_flows);
   };
   Pipeline pipeline(config, metrics, std::move(options));
-  std::vector<fs::path> inputs(config.input.files.begin(), config.input.files.end());
-  PcapFileSource source(inputs);
-  const PipelineSummary summary = pipeline.run(source);
+  running.set(&pipeline, signals.stop_requested());
+  const std::string what = capture.live() ? "capturing on " + std::to_string(capture.inputs().size()) + " socket(s)"
+                                          : "replaying files";
+  spdlog::info("{} with {} workers", what, pipeline.shards());
+  notifier.ready(what);
+  notifier.start_watchdog([&pipeline] { return pipeline.last_progress_ms(); });
+  PipelineSummary summary;
+  try {
+    summary = pipeline.run(capture.inputs());
+  } catch (...) {
+    notifier.stop_watchdog();
+    running.set(nullptr, false);
+    throw;
+  }
+  notifier.stop_watchdog();
+  running.set(nullptr, false);
   progress.finish();
   print_summary(summary, config, applications);
-  return source.had_unreadable_input() ? kExitInputUnreadable : kExitOk;
+  if (capture.live() && !signals.stop_requested()) {
+    spdlog::error("the capture ended by itself (see above); records of every flow were written");
+    return kExitFailure;
+  }
+  return capture.files() != nullptr && capture.files()->had_unreadable_input() ? kExitInputUnreadable : kExitOk;
 }
 
 }  // namespace
@@ -136,10 +232,16 @@ int run_flowfeatd(int argc, const char* const* argv) {
       std::printf("configuration OK\n");
       return kExitOk;
     }
-    return replay_files(config);
+    return run_capture(config);
   } catch (const PipelineSetupError& e) {
     spdlog::error("{}", e.what());
     return kExitBadConfig;
+  } catch (const CaptureOpenError& e) {
+    spdlog::error("{}", e.what());
+    return kExitFailure;
+  } catch (const PrivilegeError& e) {
+    spdlog::error("{}", e.what());
+    return kExitFailure;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return kExitFailure;

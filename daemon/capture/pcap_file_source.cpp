@@ -179,11 +179,11 @@ PcapFileSource::~PcapFileSource() = default;
 PcapFileSource::PcapFileSource(PcapFileSource&&) noexcept = default;
 PcapFileSource& PcapFileSource::operator=(PcapFileSource&&) noexcept = default;
 
-bool PcapFileSource::next(RawPacket& packet) noexcept {
+ReadResult PcapFileSource::read(RawPacket& packet) noexcept {
   Impl& s = *impl_;
   for (;;) {
     if (!s.handle && !s.open_next()) {
-      return false;
+      return ReadResult::kEnd;
     }
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
@@ -205,7 +205,7 @@ bool PcapFileSource::next(RawPacket& packet) noexcept {
     if (++s.file_packets % kPositionSampleInterval == 0) {
       s.sample_position();
     }
-    return true;
+    return ReadResult::kPacket;
   }
 }
 

@@ -18,6 +18,10 @@ constexpr std::uint64_t max_window_span_ms = 3'600'000;  // one hour
 constexpr std::uint64_t max_window_flows = 1'000'000'000;
 constexpr std::uint64_t max_records = 1'000'000'000'000;
 constexpr std::uint64_t max_protocols = 40;  // one-hot bits left beside the IP and port classes
+constexpr std::uint64_t max_replay_speed_milli = 1'000'000;  // 1000 times the recorded pace
+constexpr std::uint64_t max_capture_threads = 16;
+constexpr std::uint64_t max_buffer_mib = 4096;
+constexpr std::uint64_t max_capture_timeout_ms = 10'000;
 
 struct Decimal {
   bool negative = false;
@@ -150,6 +154,37 @@ std::optional<std::string> parse_listen_address(std::string_view text, std::stri
   return std::nullopt;
 }
 
+// A speed factor with up to three decimals; 0 = as fast as possible.
+std::optional<std::string> parse_speed(std::string_view text, double& out) {
+  std::optional<Decimal> d = parse_decimal(text, 3);
+  if (!d) return "expected a number, got " + quote(text);
+  if (d->too_precise) return quote(text) + " has more than three decimals";
+  if (d->negative || d->overflow || d->scaled > max_replay_speed_milli) return out_of_range(text);
+  out = static_cast<double>(d->scaled) / 1000.0;
+  return std::nullopt;
+}
+
+// Seconds up to a limit of its own.
+std::optional<std::string> parse_seconds_up_to(std::string_view text, std::uint64_t max_ms, std::uint64_t& out_ms) {
+  std::uint64_t ms = 0;
+  if (auto problem = parse_seconds(text, ms)) return problem;
+  if (ms > max_ms) return out_of_range(text);
+  out_ms = ms;
+  return std::nullopt;
+}
+
+// Linux interface names: 1..15 bytes, no '/', no whitespace.
+std::optional<std::string> parse_interface(std::string_view text, std::string& out) {
+  if (text.empty() || text.size() > 15) return quote(text) + " is not an interface name (1..15 characters)";
+  for (char c : text) {
+    if (c == '/' || c == ' ' || c == ':' || static_cast<unsigned char>(c) <= 0x20) {
+      return quote(text) + " is not an interface name";
+    }
+  }
+  out = std::string(text);
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_name(std::string_view text, std::string& out) {
   if (text.empty()) return "expected a name, got an empty string";
   out = std::string(text);
@@ -162,7 +197,7 @@ std::optional<std::string> parse_path(std::string_view text, std::string& out) {
   return std::nullopt;
 }
 
-constexpr std::array<Field, 38> field_table{{
+constexpr std::array<Field, 50> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -187,6 +222,35 @@ constexpr std::array<Field, 38> field_table{{
      [](Config& c) { c.input.files.clear(); }},
     {"input.progress", ValueType::text, "auto, always, never",
      [](Config& c, std::string_view t) { return parse_choice(t, {"auto", "always", "never"}, c.input.progress); }},
+    {"input.replay_speed", ValueType::text, "0..1000, 0 = as fast as possible, 1 = the recorded pace",
+     [](Config& c, std::string_view t) { return parse_speed(t, c.input.replay_speed); }},
+    {"capture.interfaces", ValueType::text_list, "a list of interface names",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::string name;
+       if (auto problem = parse_interface(t, name)) return problem;
+       c.capture.interfaces.push_back(std::move(name));
+       return std::nullopt;
+     },
+     [](Config& c) { c.capture.interfaces.clear(); }},
+    {"capture.threads", ValueType::count, "1..16",
+     [](Config& c, std::string_view t) { return parse_count(t, max_capture_threads, c.capture.threads); }},
+    {"capture.fanout_defrag", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.capture.fanout_defrag); }},
+    {"capture.snaplen", ValueType::count, "64..262144 bytes",
+     [](Config& c, std::string_view t) { return parse_range(t, 64, 262144, c.capture.snaplen); }},
+    {"capture.buffer_mib", ValueType::count, "1..4096 MiB",
+     [](Config& c, std::string_view t) { return parse_count(t, max_buffer_mib, c.capture.buffer_mib); }},
+    {"capture.promiscuous", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.capture.promiscuous); }},
+    {"capture.immediate", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.capture.immediate); }},
+    {"capture.filter", ValueType::text, "a BPF expression (pcap-filter(7)), empty = every frame",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       c.capture.filter = std::string(t);
+       return std::nullopt;
+     }},
+    {"capture.timeout", ValueType::seconds, "0.001..10 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds_up_to(t, max_capture_timeout_ms, c.capture.timeout_ms); }},
     {"pipeline.workers", ValueType::count, "0..64, 0 = one per core",
      [](Config& c, std::string_view t) { return parse_range(t, 0, max_workers, c.pipeline.workers); }},
     {"pipeline.queue_batches", ValueType::count, "1..4096",
@@ -279,6 +343,16 @@ constexpr std::array<Field, 38> field_table{{
      [](Config& c, std::string_view t) { return parse_bool(t, c.metrics.enabled); }},
     {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or 0.0.0.0:9877",
      [](Config& c, std::string_view t) { return parse_listen_address(t, c.metrics.listen); }},
+    {"process.user", ValueType::text, "a user name, empty = keep the starting user",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       c.process.user = std::string(t);
+       return std::nullopt;
+     }},
+    {"process.group", ValueType::text, "a group name, empty = the user's primary group",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       c.process.group = std::string(t);
+       return std::nullopt;
+     }},
     {"logging.level", ValueType::text, "trace, debug, info, warn, error",
      [](Config& c, std::string_view t) {
        return parse_choice(t, {"trace", "debug", "info", "warn", "error"}, c.logging.level);

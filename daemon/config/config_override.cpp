@@ -11,9 +11,7 @@ Config apply_config_overrides(Config base, const std::vector<ConfigOverride>& ov
   std::vector<ConfigError::Problem> problems;
   for (const ConfigOverride& o : overrides) {
     const config_detail::Field* field = config_detail::find_field(o.key);
-    if (field == nullptr || field->type == config_detail::ValueType::text_list) {
-      throw std::invalid_argument("not a single-value configuration key: " + o.key);
-    }
+    if (field == nullptr) throw std::invalid_argument("not a configuration key: " + o.key);
     if (auto problem = field->assign(base, o.value)) {
       problems.push_back({o.origin, *problem + " (allowed: " + std::string(field->allowed) + ")", 0});
     }

@@ -1,8 +1,22 @@
 #include "capture_stage.hpp"
 
+#include <chrono>
 #include <string>
 
 namespace flowfeat::pipeline_detail {
+namespace {
+
+// The batch delay is checked every this many packets: a clock read per packet would cost more
+// than the delay is worth.
+constexpr std::size_t kDelayCheckEvery = 64;
+
+std::uint64_t steady_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+}  // namespace
 
 CaptureStage::CaptureStage(const DecoderOptions& decoder_options, bool keep_bytes, std::string_view source_name,
                            Metrics& metrics)
@@ -11,16 +25,23 @@ CaptureStage::CaptureStage(const DecoderOptions& decoder_options, bool keep_byte
       packets_received_(metrics.packets_received(source_name)),
       bytes_received_(metrics.bytes_received(source_name)),
       packets_dropped_(metrics.packets_dropped("queue")),
+      kernel_drops_(metrics.packets_dropped("kernel")),
+      interface_drops_(metrics.packets_dropped("interface")),
       packets_ignored_(kDecodeStatusCount, nullptr) {
   for (std::size_t i = 1; i < kDecodeStatusCount; ++i) {
     packets_ignored_[i] = &metrics.packets_ignored(to_string(static_cast<DecodeStatus>(i)));
   }
 }
 
-bool CaptureStage::fill(PacketSource& source, Slot& slot) {
+ReadResult CaptureStage::fill(PacketSource& source, Slot& slot) {
   PacketBatch& batch = slot.packets;
-  bool more = true;
-  while (!batch.full() && (more = source.next(raw_))) {
+  const std::uint64_t delay_ms = source.max_batch_delay_ms();
+  const std::uint64_t started_ms = delay_ms != 0 ? steady_ms() : 0;
+  ReadResult result = ReadResult::kPacket;
+  std::size_t read = 0;
+  while (!batch.full()) {
+    result = source.read(raw_);
+    if (result != ReadResult::kPacket) break;
     ++stats_.packets_read;
     stats_.bytes_read += raw_.wire_length;
     DecodedPacket& packet = batch.next_slot();
@@ -28,30 +49,37 @@ bool CaptureStage::fill(PacketSource& source, Slot& slot) {
         decoder_.decode(raw_.link_type, raw_.data, raw_.captured_length, raw_.wire_length, raw_.time_ms(), packet);
     if (status != DecodeStatus::kOk) {
       ++stats_.packets_ignored[static_cast<std::size_t>(status)];
-      continue;
+    } else {
+      ++stats_.packets_decoded;
+      batch.add(keep_bytes_);
     }
-    packet.time_ms = clock_.observe(packet.time_ms);
-    packet.index = stats_.packets_decoded++;
-    batch.add(keep_bytes_);
+    if (delay_ms != 0 && ++read % kDelayCheckEvery == 0 && steady_ms() - started_ms >= delay_ms) break;
   }
   batch.seal();
-  slot.watermark_ms = clock_.now_ms();
-  return more;
+  return result;
 }
 
-bool CaptureStage::drop_one(PacketSource& source) {
-  if (!source.next(raw_)) return false;
-  ++stats_.packets_read;
-  stats_.bytes_read += raw_.wire_length;
-  ++stats_.packets_dropped;
-  return true;
+ReadResult CaptureStage::drop_one(PacketSource& source) {
+  const ReadResult result = source.read(raw_);
+  if (result == ReadResult::kPacket) {
+    ++stats_.packets_read;
+    stats_.bytes_read += raw_.wire_length;
+    ++stats_.packets_dropped;
+  }
+  return result;
 }
 
-void CaptureStage::publish() {
-  const auto delta = [](std::uint64_t current, std::uint64_t before) { return static_cast<double>(current - before); };
+void CaptureStage::publish(const SourceStats& source) {
+  stats_.kernel_drops = source.kernel_drops;
+  stats_.interface_drops = source.interface_drops;
+  const auto delta = [](std::uint64_t current, std::uint64_t before) {
+    return current > before ? static_cast<double>(current - before) : 0.0;
+  };
   packets_received_.increment(delta(stats_.packets_read, published_.packets_read));
   bytes_received_.increment(delta(stats_.bytes_read, published_.bytes_read));
   packets_dropped_.increment(delta(stats_.packets_dropped, published_.packets_dropped));
+  kernel_drops_.increment(delta(stats_.kernel_drops, published_.kernel_drops));
+  interface_drops_.increment(delta(stats_.interface_drops, published_.interface_drops));
   for (std::size_t i = 1; i < kDecodeStatusCount; ++i) {
     packets_ignored_[i]->increment(delta(stats_.packets_ignored[i], published_.packets_ignored[i]));
   }

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "flowfeat/capture/packet_source.hpp"
-#include "flowfeat/core/stream_clock.hpp"
 #include "flowfeat/decode/decode_status.hpp"
 #include "flowfeat/decode/decoder.hpp"
 #include "flowfeat/metrics/metrics.hpp"
@@ -20,40 +19,40 @@ struct CaptureStats {
   std::uint64_t packets_decoded = 0;
   std::array<std::uint64_t, kDecodeStatusCount> packets_ignored{};  // by DecodeStatus
   std::uint64_t packets_dropped = 0;  // read while the graph was full (live sources only)
+  std::uint64_t kernel_drops = 0;     // as the source reports them
+  std::uint64_t interface_drops = 0;
 };
 
-// Reads frames from a source, decodes them into a slot's batch, numbers them (flow ids come from
-// these numbers) and keeps stream time monotonic. Owned by the capture thread; not thread-safe.
+// Reads frames from one source and decodes them into a slot's batch. Packet times stay as read: the
+// stream stamper numbers the packets and keeps time monotonic when the slot enters the graph, which
+// is where the frames of several capture threads meet. Owned by one capture thread; not thread-safe.
 class CaptureStage {
  public:
   CaptureStage(const DecoderOptions& decoder_options, bool keep_bytes, std::string_view source_name, Metrics& metrics);
 
-  // Decodes frames into slot until its batch is full or the source has none left; returns false at
-  // the end of input. Sets the slot's watermark.
-  bool fill(PacketSource& source, Slot& slot);
+  // Decodes frames into slot until its batch is full, the source's batch delay has passed (kPacket),
+  // the source is quiet (kQuiet) or at its end (kEnd); returns what the last read gave.
+  ReadResult fill(PacketSource& source, Slot& slot);
 
   // Reads one frame and counts it as dropped (the graph is full and a live source must not wait).
-  // Returns false at the end of input.
-  bool drop_one(PacketSource& source);
-
-  // Stream time reached so far (the watermark of an end-of-stream or tick slot).
-  std::uint64_t stream_time_ms() const noexcept { return clock_.now_ms(); }
+  ReadResult drop_one(PacketSource& source);
 
   const CaptureStats& stats() const noexcept { return stats_; }
 
-  // Publishes the counters gathered since the last call.
-  void publish();
+  // Publishes the counters gathered since the last call, with the source's own drop counters.
+  void publish(const SourceStats& source);
 
  private:
   Decoder decoder_;
   bool keep_bytes_;
-  StreamClock clock_;
   RawPacket raw_;
   CaptureStats stats_;
   CaptureStats published_;
   Counter& packets_received_;
   Counter& bytes_received_;
   Counter& packets_dropped_;
+  Counter& kernel_drops_;
+  Counter& interface_drops_;
   std::vector<Counter*> packets_ignored_;  // by DecodeStatus; null for kOk
 };
 

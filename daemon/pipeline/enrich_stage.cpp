@@ -1,29 +1,36 @@
 #include "enrich_stage.hpp"
 
+#include <utility>
+
 #include "flowfeat/enrich/derived_features.hpp"
 
 namespace flowfeat::pipeline_detail {
 
-EnrichStage::EnrichStage(const GroundTruth* truth, const OneHotEncoder& encoder, Metrics& metrics)
-    : truth_(truth),
+EnrichStage::EnrichStage(std::shared_ptr<const GroundTruth> truth, const OneHotEncoder& encoder, Metrics& metrics)
+    : truth_(std::move(truth)),
       encoder_(encoder),
       labeled_benign_(metrics.records_labeled("0")),
       labeled_attack_(metrics.records_labeled("1")) {}
 
 void EnrichStage::process(Slot& slot) const {
+  const std::shared_ptr<const GroundTruth> truth = truth_.load(std::memory_order_acquire);
   std::uint64_t attacks = 0;
   for (FeatureRecord& record : slot.records) {
-    if (truth_ != nullptr) {
-      record.verdict = truth_->verdict(record.flow);
+    if (truth) {
+      record.verdict = truth->verdict(record.flow);
       attacks += record.verdict.label;
     }
     record.one_hot = encoder_.encode(record.flow);
     compute_derived(record);
   }
-  if (truth_ != nullptr) {
+  if (truth) {
     labeled_attack_.increment(static_cast<double>(attacks));
     labeled_benign_.increment(static_cast<double>(slot.records.size() - attacks));
   }
+}
+
+void EnrichStage::replace_truth(std::shared_ptr<const GroundTruth> truth) noexcept {
+  truth_.store(std::move(truth), std::memory_order_release);
 }
 
 }  // namespace flowfeat::pipeline_detail

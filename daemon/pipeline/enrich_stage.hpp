@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include "flowfeat/enrich/ground_truth.hpp"
 #include "flowfeat/enrich/one_hot_encoder.hpp"
 #include "flowfeat/metrics/metrics.hpp"
@@ -9,16 +12,20 @@ namespace flowfeat::pipeline_detail {
 
 // Adds what each record gets on its own, without state shared between records: the ground-truth
 // verdict, the one-hot encodings and the derived features that need no quantile. Runs on many slots
-// at once; read-only after construction, so safe for concurrent use.
+// at once; safe for concurrent use. The ground truth can be replaced while it runs (SIGHUP): a slot
+// takes the one current when it starts, so all its records are labelled by the same file.
 class EnrichStage {
  public:
-  // truth may be null (no ground truth configured); it must outlive the stage.
-  EnrichStage(const GroundTruth* truth, const OneHotEncoder& encoder, Metrics& metrics);
+  // truth may be null (no ground truth configured).
+  EnrichStage(std::shared_ptr<const GroundTruth> truth, const OneHotEncoder& encoder, Metrics& metrics);
 
   void process(Slot& slot) const;
 
+  // Slots started from now on use truth (not null).
+  void replace_truth(std::shared_ptr<const GroundTruth> truth) noexcept;
+
  private:
-  const GroundTruth* truth_;
+  std::atomic<std::shared_ptr<const GroundTruth>> truth_;
   const OneHotEncoder& encoder_;
   Counter& labeled_benign_;
   Counter& labeled_attack_;

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <numeric>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -21,6 +23,7 @@
 #include "slot.hpp"
 #include "stage_errors.hpp"
 #include "standardize_stage.hpp"
+#include "stream_stamper.hpp"
 #include "window_stage.hpp"
 
 namespace flowfeat {
@@ -41,6 +44,18 @@ std::uint64_t system_wall_clock_ms() {
           .count());
 }
 
+std::uint64_t steady_clock_ms() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+std::shared_ptr<const GroundTruth> shared_ground_truth(const LabelsConfig& labels) {
+  std::optional<GroundTruth> truth = load_ground_truth(labels);
+  if (!truth) return nullptr;
+  return std::make_shared<const GroundTruth>(std::move(*truth));
+}
+
 std::unique_ptr<RotatingFileSink> make_file_sink(const Config& config, const OutputLayout& layout,
                                                  const std::function<std::uint64_t()>& clock) {
   try {
@@ -59,13 +74,13 @@ class Pipeline::Impl {
         metrics_(metrics),
         options_(with_defaults(std::move(options))),
         shards_(shard_count(config.pipeline)),
-        truth_(load_ground_truth(config.labels)),
+        truth_(shared_ground_truth(config.labels)),
         encoder_(make_encoder(config.features)),
-        layout_(output_layout(config, truth_ ? &*truth_ : nullptr, encoder_)),
+        layout_(output_layout(config, truth_.get(), encoder_)),
         schema_(layout_.schema()),
         errors_(metrics),
         window_(window_options(config.window), shards_, errors_, metrics),
-        enrich_(truth_ ? &*truth_ : nullptr, encoder_, metrics),
+        enrich_(truth_, encoder_, metrics),
         standardize_(make_quantile_flags(config.features), make_standardizer(config, options_.write_files),
                      standardized_fields(config.standardize),
                      {.state_file = options_.write_files ? state_file_path(config) : std::filesystem::path(),
@@ -88,12 +103,15 @@ class Pipeline::Impl {
     }
   }
 
-  PipelineSummary run(PacketSource& source);
+  PipelineSummary run(const std::vector<PipelineInput>& inputs);
   void request_stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
   void request_rotation() noexcept { rotate_.store(true, std::memory_order_relaxed); }
+  void reload_labels();
+  std::uint64_t last_progress_ms() const noexcept { return last_progress_ms_.load(std::memory_order_relaxed); }
 
   const Schema& schema() const noexcept { return schema_; }
   std::size_t shards() const noexcept { return shards_; }
+  const std::string& source_name() const noexcept { return options_.source_name; }
 
  private:
   static PipelineOptions with_defaults(PipelineOptions options) {
@@ -101,15 +119,18 @@ class Pipeline::Impl {
     return options;
   }
 
-  void read(PacketSource& source, CaptureStage& capture, tbb::flow::broadcast_node<Slot*>& entry);
-  Slot* take_slot(PacketSource& source, CaptureStage& capture, bool& more);
-  PipelineSummary summarize(const CaptureStage& capture, double seconds) const;
+  using Entry = tbb::flow::broadcast_node<Slot*>;
+  void capture(PacketSource& source, CaptureStage& stage, Entry& entry);
+  Slot* take_slot(PacketSource& source, CaptureStage& stage, ReadResult& last);
+  void submit(Slot& slot, PacketSource& source, CaptureStage& stage, ReadResult last, Entry& entry);
+  void submit_end(Entry& entry);
+  PipelineSummary summarize(const std::vector<std::unique_ptr<CaptureStage>>& stages, double seconds) const;
 
   Config config_;
   Metrics& metrics_;
   PipelineOptions options_;
   std::size_t shards_;
-  std::optional<GroundTruth> truth_;
+  std::shared_ptr<const GroundTruth> truth_;
   OneHotEncoder encoder_;
   OutputLayout layout_;
   Schema schema_;
@@ -128,6 +149,9 @@ class Pipeline::Impl {
   tbb::concurrent_bounded_queue<Slot*> free_slots_;
   std::vector<Slot*> ready_;  // window stage scratch
   std::atomic<std::uint64_t> active_flows_{0};
+  std::atomic<std::uint64_t> last_progress_ms_{steady_clock_ms()};
+  std::mutex submit_mutex_;  // orders the slots of the capture threads into the graph
+  StreamStamper stamper_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> rotate_{false};
   bool ran_ = false;
@@ -139,12 +163,16 @@ class Pipeline::Impl {
 // slots at once again, and a second sequencer orders them for the serial sink. The sink gives the slot back to
 // the pool, so at most queue_batches slots are anywhere in the graph. The reading runs on the
 // calling thread, a master of the arena, whose other threads run the nodes.
-PipelineSummary Pipeline::Impl::run(PacketSource& source) {
+PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
   if (ran_) throw std::logic_error("Pipeline::run called twice");
+  if (inputs.empty()) throw std::invalid_argument("Pipeline::run needs at least one input");
   ran_ = true;
   const auto started = std::chrono::steady_clock::now();
-  CaptureStage capture(options_.decoder.value_or(decoder_options(config_.flows)), config_.flows.dpi_enabled,
-                       options_.source_name, metrics_);
+  std::vector<std::unique_ptr<CaptureStage>> stages;
+  for (const PipelineInput& input : inputs) {
+    stages.push_back(std::make_unique<CaptureStage>(options_.decoder.value_or(decoder_options(config_.flows)),
+                                                    config_.flows.dpi_enabled, input.name, metrics_));
+  }
   // oneTBB allows one worker fewer than cores by default, counting the reading thread as busy with
   // tasks; it is not, so the shards get a worker each whatever the core count.
   const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, shards_ + 1);
@@ -197,6 +225,7 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
     function_node<Slot*> sink_node(g, serial, [this](Slot* slot) {
       depth_sink_.add(-1);
       errors_.guard("sink", [&] { sink_.process(*slot); });
+      last_progress_ms_.store(steady_clock_ms(), std::memory_order_relaxed);
       free_slots_.push(slot);
     });
     make_edge(output_port<0>(window_node), enrich_node);
@@ -207,64 +236,104 @@ PipelineSummary Pipeline::Impl::run(PacketSource& source) {
     make_edge(to_sink_in_order, sink_node);
 
     g.reserve_wait();  // the reading below puts from outside the graph's tasks
-    read(source, capture, entry);
+    if (inputs.size() == 1) {
+      capture(*inputs[0].source, *stages[0], entry);
+    } else {
+      std::vector<std::jthread> threads;
+      for (std::size_t i = 0; i < inputs.size(); ++i) {
+        threads.emplace_back([&, i] { capture(*inputs[i].source, *stages[i], entry); });
+      }
+    }
+    if (options_.progress) options_.progress(inputs[0].source->stats(), stages[0]->stats().packets_read, 0);
+    submit_end(entry);
     g.release_wait();
     g.wait_for_all();
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (errors_.failed()) throw PipelineError(errors_.first_error());
-  return summarize(capture, seconds);
+  return summarize(stages, seconds);
 }
 
-void Pipeline::Impl::read(PacketSource& source, CaptureStage& capture, tbb::flow::broadcast_node<Slot*>& entry) {
-  std::uint64_t sequence = 0;
-  bool more = true;
-  while (more && !stop_.load(std::memory_order_relaxed) && !errors_.failed()) {
-    Slot* slot = take_slot(source, capture, more);
-    if (slot == nullptr) continue;
-    slot->reset(sequence++);
-    slot->rotate_output = rotate_.exchange(false, std::memory_order_relaxed);
-    more = capture.fill(source, *slot);
-    slot->wall_ms = options_.wall_clock();
-    capture.publish();
-    if (options_.progress && sequence % kProgressEverySlots == 0) {
-      options_.progress(source.stats(), capture.stats().packets_read, active_flows_.load(std::memory_order_relaxed));
+// One capture thread: fills slots from its source and hands them to the graph until the source ends
+// or a stop is requested. A quiet source still sends its (possibly empty) slot, which carries the
+// time reached through the graph: idle flows end and held records leave on a quiet link.
+void Pipeline::Impl::capture(PacketSource& source, CaptureStage& stage, Entry& entry) {
+  errors_.guard("capture", [&] {
+    ReadResult last = ReadResult::kPacket;
+    while (last != ReadResult::kEnd && !stop_.load(std::memory_order_relaxed) && !errors_.failed()) {
+      Slot* slot = take_slot(source, stage, last);
+      if (slot == nullptr) continue;
+      slot->reset();
+      last = stage.fill(source, *slot);
+      submit(*slot, source, stage, last, entry);
     }
-    depth_shards_.add(1);
-    entry.try_put(slot);
-  }
-  // The end of the stream travels like data, behind every slot sent before it.
-  Slot* last = nullptr;
-  free_slots_.pop(last);
-  last->reset(sequence);
-  last->end_of_stream = true;
-  last->watermark_ms = capture.stream_time_ms();
-  last->wall_ms = options_.wall_clock();
-  capture.publish();
-  depth_shards_.add(1);
-  entry.try_put(last);
-  if (options_.progress) options_.progress(source.stats(), capture.stats().packets_read, 0);
+    stage.publish(source.stats());  // frames dropped after the last slot
+  });
 }
 
-Slot* Pipeline::Impl::take_slot(PacketSource& source, CaptureStage& capture, bool& more) {
+Slot* Pipeline::Impl::take_slot(PacketSource& source, CaptureStage& stage, ReadResult& last) {
   Slot* slot = nullptr;
   if (options_.admission == Admission::kWait) {
     free_slots_.pop(slot);
     return slot;
   }
   if (free_slots_.try_pop(slot)) return slot;
-  more = capture.drop_one(source);
+  last = stage.drop_one(source);
+  if (last == ReadResult::kQuiet) std::this_thread::yield();
   return nullptr;
 }
 
-PipelineSummary Pipeline::Impl::summarize(const CaptureStage& capture, double seconds) const {
+void Pipeline::Impl::submit(Slot& slot, PacketSource& source, CaptureStage& stage, ReadResult last, Entry& entry) {
+  const SourceStats& source_stats = source.stats();
+  std::lock_guard lock(submit_mutex_);
+  stamper_.stamp(slot, last == ReadResult::kQuiet ? source.quiet_time_ms() : 0);
+  slot.rotate_output = rotate_.exchange(false, std::memory_order_relaxed);
+  slot.wall_ms = options_.wall_clock();
+  slot.due_wall_ms = source.due_wall_ms(slot.watermark_ms).value_or(0);
+  stage.publish(source_stats);
+  if (options_.progress && stamper_.slots() % kProgressEverySlots == 0) {
+    options_.progress(source_stats, stage.stats().packets_read, active_flows_.load(std::memory_order_relaxed));
+  }
+  depth_shards_.add(1);
+  entry.try_put(&slot);
+}
+
+// The end of the stream travels like data, behind every slot sent before it.
+void Pipeline::Impl::submit_end(Entry& entry) {
+  Slot* last = nullptr;
+  free_slots_.pop(last);
+  last->reset();
+  std::lock_guard lock(submit_mutex_);
+  stamper_.stamp_end(*last);
+  last->wall_ms = options_.wall_clock();
+  depth_shards_.add(1);
+  entry.try_put(last);
+}
+
+void Pipeline::Impl::reload_labels() {
+  if (!truth_) throw PipelineSetupError("labels.file: no ground-truth file is configured");
+  std::shared_ptr<const GroundTruth> fresh = shared_ground_truth(config_.labels);
+  if (fresh->has_attack_cat() != truth_->has_attack_cat()) {
+    throw PipelineSetupError("labels.file " + config_.labels.file +
+                             ": its attack_cat column came or went, which would change the output columns; "
+                             "restart to change them");
+  }
+  enrich_.replace_truth(std::move(fresh));
+}
+
+PipelineSummary Pipeline::Impl::summarize(const std::vector<std::unique_ptr<CaptureStage>>& stages,
+                                          double seconds) const {
   PipelineSummary summary;
   summary.shards = shards_;
-  const CaptureStats& c = capture.stats();
-  summary.packets_read = c.packets_read;
-  summary.packets_decoded = c.packets_decoded;
-  summary.packets_ignored = c.packets_ignored;
-  summary.packets_dropped = c.packets_dropped;
+  for (const auto& stage : stages) {
+    const CaptureStats& c = stage->stats();
+    summary.packets_read += c.packets_read;
+    summary.packets_decoded += c.packets_decoded;
+    for (std::size_t i = 0; i < c.packets_ignored.size(); ++i) summary.packets_ignored[i] += c.packets_ignored[i];
+    summary.packets_dropped += c.packets_dropped;
+    summary.kernel_drops += c.kernel_drops;
+    summary.interface_drops += c.interface_drops;
+  }
   for (const auto& shard : flow_shards_) {
     const FlowTableStats& s = shard->stats();
     summary.flows.packets += s.packets;
@@ -288,7 +357,10 @@ Pipeline::Pipeline(const Config& config, Metrics& metrics, PipelineOptions optio
 Pipeline::~Pipeline() = default;
 const Schema& Pipeline::schema() const noexcept { return impl_->schema(); }
 std::size_t Pipeline::shards() const noexcept { return impl_->shards(); }
-PipelineSummary Pipeline::run(PacketSource& source) { return impl_->run(source); }
+PipelineSummary Pipeline::run(PacketSource& source) { return impl_->run({{&source, impl_->source_name()}}); }
+PipelineSummary Pipeline::run(const std::vector<PipelineInput>& inputs) { return impl_->run(inputs); }
+void Pipeline::reload_labels() { impl_->reload_labels(); }
+std::uint64_t Pipeline::last_progress_ms() const noexcept { return impl_->last_progress_ms(); }
 void Pipeline::request_stop() noexcept { impl_->request_stop(); }
 void Pipeline::request_rotation() noexcept { impl_->request_rotation(); }
 

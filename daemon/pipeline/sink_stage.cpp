@@ -51,9 +51,11 @@ void SinkStage::publish(const Slot& slot) {
     write_errors_.increment(delta(now.write_errors, published_.write_errors));
     published_ = now;
   }
-  if (slot.watermark_ms != 0) {
-    watermark_.set(static_cast<double>(slot.watermark_ms) / 1000.0);
-    lag_.set((static_cast<double>(clock_()) - static_cast<double>(slot.watermark_ms)) / 1000.0);
+  if (slot.watermark_ms != 0) watermark_.set(static_cast<double>(slot.watermark_ms) / 1000.0);
+  // Only a stream paced by the wall clock (live, paced replay) can be late; a file read as fast as
+  // possible has no schedule.
+  if (slot.due_wall_ms != 0) {
+    lag_.set((static_cast<double>(clock_()) - static_cast<double>(slot.due_wall_ms)) / 1000.0);
   }
 }
 

@@ -32,6 +32,7 @@ struct Slot {
   bool rotate_output = false;        // the sink finishes its current file after this slot's records
   std::uint64_t watermark_ms = 0;    // stream time reached: no later packet is older
   std::uint64_t wall_ms = 0;         // wall clock when the slot entered the graph
+  std::uint64_t due_wall_ms = 0;     // wall clock at which the watermark was due (live, paced); 0 = not paced
   PacketBatch packets;
   std::vector<ShardOutput> shard_outputs;
   std::uint32_t shards_done = 0;     // counted by the window stage
@@ -41,12 +42,13 @@ struct Slot {
 
   explicit Slot(std::size_t shards) : shard_outputs(shards) {}
 
-  void reset(std::uint64_t next_sequence) noexcept {
-    sequence = next_sequence;
+  void reset() noexcept {
+    sequence = 0;
     end_of_stream = false;
     rotate_output = false;
     watermark_ms = 0;
     wall_ms = 0;
+    due_wall_ms = 0;
     packets.clear();
     for (ShardOutput& out : shard_outputs) out.clear();
     shards_done = 0;

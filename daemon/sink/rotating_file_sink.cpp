@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <system_error>
 #include <utility>
 
+#include "flowfeat/sink/leftover_recovery.hpp"
 #include "gzip_member_encoder.hpp"
 
 namespace flowfeat {
@@ -99,19 +101,44 @@ RotatingFileSink::RotatingFileSink(RotationOptions options, OutputLayout layout,
   ::close(probe_fd);
   ::unlinkat(dir_fd_, probe.c_str(), 0);
 
+  // Leftovers first: the sequence below must count the files they become.
+  recover_leftovers_of_earlier_runs();
+
   // Sequence numbers continue after the directory's newest file, so a restart within the same
   // second still names its files after the earlier run's.
   for (fs::directory_iterator it(options_.directory, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (!is_own_file(name)) {
-      continue;
+    if (is_own_file(name)) {
+      continue_sequence_after(name);
     }
-    const std::size_t first = options_.base_name.size() + 1 + kStampChars + 1;
-    std::uint64_t seq = 0;
-    const auto [ptr, error] = std::from_chars(name.data() + first, name.data() + name.size() - extension_.size(), seq);
-    if (error == std::errc() && seq >= next_seq_) {
-      next_seq_ = seq + 1;
+  }
+}
+
+void RotatingFileSink::recover_leftovers_of_earlier_runs() {
+  LeftoverRecoveryOptions recovery;
+  recovery.directory_fd = dir_fd_;
+  recovery.directory = options_.directory;
+  recovery.is_own_name = [this](std::string_view name) { return is_own_file(name); };
+  recovery.csv_header = formatter_->file_header();
+  recovery.gzip = options_.compression == Compression::kGzip;
+  for (const LeftoverOutcome& outcome : recover_leftovers(recovery, ops_)) {
+    stats_.write_errors += outcome.io_errors;
+    if (outcome.action == LeftoverAction::kFinalized) {
+      ++stats_.files_recovered;
+    } else if (outcome.action == LeftoverAction::kSetAside) {
+      ++stats_.files_set_aside;
     }
+    // A leftover set aside keeps its name: new files never take it, so it can be put back.
+    continue_sequence_after(outcome.final_name);
+  }
+}
+
+void RotatingFileSink::continue_sequence_after(std::string_view name) noexcept {
+  const std::size_t first = options_.base_name.size() + 1 + kStampChars + 1;
+  std::uint64_t seq = 0;
+  const auto [ptr, error] = std::from_chars(name.data() + first, name.data() + name.size() - extension_.size(), seq);
+  if (error == std::errc() && seq >= next_seq_) {
+    next_seq_ = seq + 1;
   }
 }
 
@@ -216,6 +243,9 @@ bool RotatingFileSink::open_file(std::uint64_t now_ms) {
       fail_without_file(errno, "cannot create", options_.directory / partial);
       return false;
     }
+    // The lock tells a sink starting in the same directory that this file is alive, not a
+    // leftover; where flock is not supported, writing goes on without it.
+    ::flock(fd, LOCK_EX | LOCK_NB);
     fd_ = fd;
     name_ = std::move(name);
     partial_name_ = std::move(partial);

@@ -44,8 +44,8 @@ class MemorySource final : public PacketSource {
   void add(std::int64_t seconds, std::int64_t micros, std::vector<std::uint8_t> frame) {
     frames_.push_back({seconds, micros, std::move(frame)});
   }
-  bool next(RawPacket& packet) override {
-    if (index_ == frames_.size()) return false;
+  ReadResult read(RawPacket& packet) override {
+    if (index_ == frames_.size()) return ReadResult::kEnd;
     const Frame& f = frames_[index_++];
     buffer_ = f.bytes;
     packet.ts_sec = f.seconds;
@@ -55,7 +55,7 @@ class MemorySource final : public PacketSource {
     packet.link_type = link_type::kEthernet;
     packet.data = buffer_.data();
     ++stats_.packets;
-    return true;
+    return ReadResult::kPacket;
   }
   const SourceStats& stats() const override { return stats_; }
   void rewind() { index_ = 0; }

@@ -15,6 +15,12 @@ namespace flowfeat {
 struct CommandLine {
   std::optional<std::string> config_file;       // --config FILE, or the FILE after --check-config
   std::vector<std::string> read_paths;          // --read FILE|DIR..., in order; replaces input.files
+  std::vector<std::string> interfaces;          // --interface IF...; replaces capture.interfaces
+  std::optional<std::string> capture_threads;   // --capture-threads N
+  std::optional<std::string> filter;            // --filter EXPR
+  std::optional<std::string> replay_speed;      // --replay-speed X
+  std::optional<std::string> state_file;        // --state-file FILE
+  std::optional<std::string> user;              // --user NAME
   std::optional<std::string> output_directory;  // --output DIR
   std::optional<std::string> idle_timeout;      // --idle-timeout SECONDS
   std::optional<std::string> active_timeout;    // --active-timeout SECONDS
@@ -46,8 +52,9 @@ CommandLine parse_command_line(int argc, const char* const* argv);
 // The --help text.
 std::string usage_text();
 
-// base with the command-line values applied over it: --read replaces input.files, the other options
-// replace their single key. Throws ConfigError (source "command line") listing every invalid value,
+// base with the command-line values applied over it: --read replaces input.files and --interface
+// capture.interfaces (either one also empties the other: the command line picks the source); the
+// other options replace their single key. Throws ConfigError (source "command line") listing every invalid value,
 // each named by its option ("--max-flows: \"0\" is out of range (allowed: 1..100000000)").
 Config apply_overrides(Config base, const CommandLine& command_line);
 

@@ -33,8 +33,8 @@ class PcapFileSource final : public PacketSource {
   PcapFileSource(const PcapFileSource&) = delete;
   PcapFileSource& operator=(const PcapFileSource&) = delete;
 
-  // packet.data points into the reader's buffer and stays valid until the next call.
-  bool next(RawPacket& packet) noexcept override;
+  // kPacket or kEnd (a file is never quiet); packet.data points into the reader's buffer.
+  ReadResult read(RawPacket& packet) noexcept override;
 
   const SourceStats& stats() const override;
 

@@ -26,8 +26,24 @@ struct FlowConfig {
 struct InputConfig {
   std::vector<std::string> files;  // input.files: pcap/pcapng files or folders, read as one stream
   std::string progress = "auto";   // input.progress: auto (only on a terminal), always, never
+  double replay_speed = 0.0;       // input.replay_speed: 0 = as fast as possible, X = X times the recorded pace
 
   friend bool operator==(const InputConfig&, const InputConfig&) = default;
+};
+
+// Live capture from network interfaces.
+struct CaptureConfig {
+  std::vector<std::string> interfaces;  // capture.interfaces: empty = read input.files instead
+  std::uint32_t threads = 1;            // capture.threads: per interface, joined in one fanout group
+  bool fanout_defrag = true;            // capture.fanout_defrag
+  std::uint32_t snaplen = 65535;        // capture.snaplen: bytes kept of each frame
+  std::uint32_t buffer_mib = 64;        // capture.buffer_mib: kernel ring per thread
+  bool promiscuous = true;              // capture.promiscuous
+  bool immediate = false;               // capture.immediate
+  std::string filter;                   // capture.filter: BPF expression
+  std::uint64_t timeout_ms = 100;       // capture.timeout (seconds in YAML): poll interval and tick period
+
+  friend bool operator==(const CaptureConfig&, const CaptureConfig&) = default;
 };
 
 // How the work is spread over threads.
@@ -101,6 +117,14 @@ struct MetricsConfig {
   friend bool operator==(const MetricsConfig&, const MetricsConfig&) = default;
 };
 
+// The process itself.
+struct ProcessConfig {
+  std::string user;   // process.user: switch to this user once the capture is open; empty = stay
+  std::string group;  // process.group: and this group; empty = the user's primary group
+
+  friend bool operator==(const ProcessConfig&, const ProcessConfig&) = default;
+};
+
 struct LoggingConfig {
   std::string level = "info";  // logging.level: trace, debug, info, warn, error
 
@@ -112,6 +136,7 @@ struct LoggingConfig {
 struct Config {
   FlowConfig flows;
   InputConfig input;
+  CaptureConfig capture;
   PipelineConfig pipeline;
   WindowConfig window;
   LabelsConfig labels;
@@ -119,6 +144,7 @@ struct Config {
   StandardizeConfig standardize;
   OutputConfig output;
   MetricsConfig metrics;
+  ProcessConfig process;
   LoggingConfig logging;
 
   friend bool operator==(const Config&, const Config&) = default;

@@ -56,6 +56,7 @@ class PacketBatch {
   }
 
   std::span<const DecodedPacket> packets() const noexcept { return {packets_.data(), size_}; }
+  std::span<DecodedPacket> packets() noexcept { return {packets_.data(), size_}; }
 
  private:
   static constexpr std::size_t kNoBytes = static_cast<std::size_t>(-1);

@@ -53,6 +53,13 @@ struct PipelineOptions {
   PipelineProgress progress{};
 };
 
+// One capture input of a run: a source, read by a capture thread of its own, and the name its
+// packet metrics carry (the source label: "file", an interface name).
+struct PipelineInput {
+  PacketSource* source = nullptr;
+  std::string name;
+};
+
 // What one run read and produced.
 struct PipelineSummary {
   std::size_t shards = 0;
@@ -60,6 +67,8 @@ struct PipelineSummary {
   std::uint64_t packets_decoded = 0;
   std::array<std::uint64_t, kDecodeStatusCount> packets_ignored{};  // by DecodeStatus
   std::uint64_t packets_dropped = 0;                                 // graph full (live sources)
+  std::uint64_t kernel_drops = 0;     // reported by live sources: the kernel's ring was full
+  std::uint64_t interface_drops = 0;  // reported by live sources: the interface dropped
   FlowTableStats flows;        // summed over the shards; peak_active_flows as seen between batches
   HostWindowStats window;
   std::uint64_t records = 0;   // records that reached the sink stage
@@ -93,8 +102,14 @@ class Pipeline {
 
   // Reads source to its end (or until request_stop()), then ends every flow and drains every stage,
   // finishing the files and saving the state. Call once. Throws PipelineError when a stage failed
-  // (after draining).
+  // (after draining). The source's packet metrics carry options.source_name.
   PipelineSummary run(PacketSource& source);
+
+  // Same with several inputs, each read by a capture thread of its own (the calling thread when
+  // there is one); the stream ends when every input has ended. Their frames meet batch by batch:
+  // packet times are kept monotonic over all of them, so a batch delayed behind another thread's
+  // may see its times raised to that thread's (by at most the sources' batch delay).
+  PipelineSummary run(const std::vector<PipelineInput>& inputs);
 
   // Stops reading; run() then drains and returns as at the end of input. Thread- and signal-safe.
   void request_stop() noexcept;
@@ -102,6 +117,15 @@ class Pipeline {
   // Finishes the current record file once the records of the packets read so far are in it; the
   // request travels through the graph with the next batch. Thread- and signal-safe.
   void request_rotation() noexcept;
+
+  // Loads labels.file again and uses it for the records enriched from then on. Keeps the labels in
+  // use and throws PipelineSetupError when the file does not load, or when its columns would change
+  // the output columns (attack_cat appearing or going). Any thread; not signal-safe.
+  void reload_labels();
+
+  // Steady-clock ms at which a batch last left the graph (or the pipeline was built): a run that
+  // makes progress moves it at least every capture timeout, even on a quiet link.
+  std::uint64_t last_progress_ms() const noexcept;
 
  private:
   class Impl;

@@ -51,6 +51,8 @@ struct SinkStats {
   std::uint64_t files_deleted = 0;    // finished files removed by retention
   std::uint64_t write_errors = 0;     // failed creates, writes, fsyncs, renames
   std::uint64_t outages = 0;          // periods of failed writing, each logged once
+  std::uint64_t files_recovered = 0;  // an earlier run's leftovers cut back and renamed at startup
+  std::uint64_t files_set_aside = 0;  // an earlier run's leftovers moved into recovered/ at startup
 };
 
 // Writes feature records to rotating files in one directory: CSV (header first in every file) or
@@ -59,6 +61,11 @@ struct SinkStats {
 // its final name and the directory fsynced: a reader globbing "<base>-*" sees only whole files.
 // Final names sort in creation order: the sequence number continues after the highest one of the
 // directory's files of this base and extension. Files with no record are never left behind.
+//
+// At construction, before any new file, the hidden files a killed run of this base and extension
+// left behind are recovered (recover_leftovers): cut back to their last complete record and
+// renamed, removed when they hold none, or moved into the subfolder "recovered" when that is not
+// safe. The open .partial file is locked (flock), so a starting sink never takes it for a leftover.
 //
 // I/O errors (full disk, quota, device errors) never throw: the file is cut back to its last
 // complete chunk and finished if it holds records, the records of the failed chunk are dropped and
@@ -125,6 +132,8 @@ class RotatingFileSink {
   void fail(int error, const char* what);
   void fail_without_file(int error, const char* what, const std::filesystem::path& path);
   void apply_retention(const std::string& newest);
+  void recover_leftovers_of_earlier_runs();
+  void continue_sequence_after(std::string_view name) noexcept;
   bool is_own_file(std::string_view name) const noexcept;
   bool age_reached(std::uint64_t now_ms) const noexcept;
 

@@ -1,0 +1,157 @@
+#include "flowfeat/capture/live_pcap_source.hpp"
+
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <pcap/pcap.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace flowfeat {
+namespace {
+
+std::uint64_t wall_clock_ms() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+struct PcapCloser {
+  void operator()(pcap_t* handle) const noexcept { pcap_close(handle); }
+};
+
+}  // namespace
+
+struct LivePcapSource::Impl {
+  LiveCaptureOptions options;
+  std::unique_ptr<pcap_t, PcapCloser> handle;
+  int link_type = 0;
+  SourceStats stats;
+  bool failed = false;
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw CaptureOpenError("interface " + options.interface + ": " + what);
+  }
+  void open();
+  void apply_filter();
+  void join_fanout();
+  void sample_drops() noexcept;
+};
+
+void LivePcapSource::Impl::open() {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  handle.reset(pcap_create(options.interface.c_str(), errbuf));
+  if (!handle) fail(errbuf);
+  pcap_t* h = handle.get();
+  pcap_set_snaplen(h, static_cast<int>(options.snaplen));
+  pcap_set_promisc(h, options.promiscuous ? 1 : 0);
+  pcap_set_timeout(h, static_cast<int>(options.timeout_ms));
+  pcap_set_buffer_size(h, static_cast<int>(std::min<std::uint64_t>(options.buffer_bytes, 0x7fffffff)));
+  pcap_set_immediate_mode(h, options.immediate ? 1 : 0);
+  const int status = pcap_activate(h);
+  if (status < 0) {
+    // PCAP_ERROR_PERM_DENIED, PCAP_ERROR_NO_SUCH_DEVICE, ...: pcap_geterr adds the detail.
+    std::string reason = pcap_statustostr(status);
+    const char* detail = pcap_geterr(h);
+    if (detail != nullptr && *detail != '\0') reason += std::string(" (") + detail + ")";
+    if (status == PCAP_ERROR_PERM_DENIED) reason += "; capturing needs root or CAP_NET_RAW";
+    fail(reason);
+  }
+  if (status > 0) spdlog::warn("interface {}: {} ({})", options.interface, pcap_statustostr(status), pcap_geterr(h));
+  link_type = pcap_datalink(h);
+  // With TPACKET_V3 libpcap waits without a timeout when nothing arrives (the kernel retires only
+  // blocks that hold frames), so a quiet link would block forever: read without blocking and wait
+  // in poll() with the timeout instead.
+  if (pcap_setnonblock(h, 1, errbuf) != 0) fail(std::string("cannot read without blocking: ") + errbuf);
+  apply_filter();
+  join_fanout();
+}
+
+void LivePcapSource::Impl::apply_filter() {
+  if (options.filter.empty()) return;
+  bpf_program program{};
+  if (pcap_compile(handle.get(), &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    fail("capture.filter \"" + options.filter + "\" does not compile: " + pcap_geterr(handle.get()));
+  }
+  const int status = pcap_setfilter(handle.get(), &program);
+  pcap_freecode(&program);
+  if (status != 0) fail(std::string("cannot set capture.filter: ") + pcap_geterr(handle.get()));
+}
+
+// libpcap has no fanout API: the option is set on its socket, which activation has bound already.
+void LivePcapSource::Impl::join_fanout() {
+  if (options.fanout_group == 0) return;
+  std::uint32_t mode = PACKET_FANOUT_HASH;
+  if (options.fanout_defrag) mode |= PACKET_FANOUT_FLAG_DEFRAG;
+  const std::uint32_t value = options.fanout_group | (mode << 16);
+  if (::setsockopt(pcap_fileno(handle.get()), SOL_PACKET, PACKET_FANOUT, &value, sizeof value) != 0) {
+    fail("cannot join fanout group " + std::to_string(options.fanout_group) + ": " + std::strerror(errno));
+  }
+}
+
+void LivePcapSource::Impl::sample_drops() noexcept {
+  pcap_stat counters{};
+  if (pcap_stats(handle.get(), &counters) != 0) return;
+  // libpcap keeps these as running totals of the socket's life (32-bit, as the kernel's).
+  stats.kernel_drops = counters.ps_drop;
+  stats.interface_drops = counters.ps_ifdrop;
+}
+
+LivePcapSource::LivePcapSource(const LiveCaptureOptions& options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  impl_->open();
+}
+
+LivePcapSource::~LivePcapSource() = default;
+
+ReadResult LivePcapSource::read(RawPacket& packet) noexcept {
+  Impl& s = *impl_;
+  if (s.failed) return ReadResult::kEnd;
+  pcap_pkthdr* header = nullptr;
+  const u_char* data = nullptr;
+  int status = pcap_next_ex(s.handle.get(), &header, &data);
+  if (status == 0) {
+    pollfd ready{.fd = pcap_get_selectable_fd(s.handle.get()), .events = POLLIN, .revents = 0};
+    ::poll(&ready, 1, static_cast<int>(s.options.timeout_ms));
+    status = pcap_next_ex(s.handle.get(), &header, &data);
+  }
+  if (status == 1) [[likely]] {
+    packet.ts_sec = header->ts.tv_sec;
+    packet.ts_usec = header->ts.tv_usec;
+    packet.captured_length = header->caplen;
+    packet.wire_length = header->len;
+    packet.link_type = s.link_type;
+    packet.data = data;
+    ++s.stats.packets;
+    s.stats.bytes += header->len;
+    return ReadResult::kPacket;
+  }
+  if (status == 0) return ReadResult::kQuiet;
+  spdlog::error("interface {}: capture stopped: {}", s.options.interface,
+                status == PCAP_ERROR ? pcap_geterr(s.handle.get()) : pcap_statustostr(status));
+  s.failed = true;
+  return ReadResult::kEnd;
+}
+
+// The owner reads the stats once per batch; the drop counters are fetched then (one system call).
+const SourceStats& LivePcapSource::stats() const {
+  impl_->sample_drops();
+  return impl_->stats;
+}
+
+std::uint64_t LivePcapSource::quiet_time_ms() const { return wall_clock_ms(); }
+
+// Packet times are the wall-clock times the kernel received them.
+std::optional<std::uint64_t> LivePcapSource::due_wall_ms(std::uint64_t stream_ms) const { return stream_ms; }
+
+std::uint64_t LivePcapSource::max_batch_delay_ms() const { return impl_->options.timeout_ms; }
+
+int LivePcapSource::link_type() const noexcept { return impl_->link_type; }
+
+const std::string& LivePcapSource::interface() const noexcept { return impl_->options.interface; }
+
+}  // namespace flowfeat
