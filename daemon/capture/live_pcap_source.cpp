@@ -56,8 +56,8 @@ void LivePcapSource::Impl::open() {
   if (status < 0) {
     // PCAP_ERROR_PERM_DENIED, PCAP_ERROR_NO_SUCH_DEVICE, ...: pcap_geterr adds the detail.
     std::string reason = pcap_statustostr(status);
-    const char* detail = pcap_geterr(h);
-    if (detail != nullptr && *detail != '\0') reason += std::string(" (") + detail + ")";
+    const std::string detail = pcap_geterr(h);
+    if (!detail.empty() && detail != reason) reason += " (" + detail + ")";
     if (status == PCAP_ERROR_PERM_DENIED) reason += "; capturing needs root or CAP_NET_RAW";
     fail(reason);
   }
@@ -149,6 +149,17 @@ std::uint64_t LivePcapSource::quiet_time_ms() const { return wall_clock_ms(); }
 std::optional<std::uint64_t> LivePcapSource::due_wall_ms(std::uint64_t stream_ms) const { return stream_ms; }
 
 std::uint64_t LivePcapSource::max_batch_delay_ms() const { return impl_->options.timeout_ms; }
+
+std::optional<std::string> LivePcapSource::filter_problem(const std::string& filter) {
+  if (filter.empty()) return std::nullopt;
+  const std::unique_ptr<pcap_t, PcapCloser> dead(pcap_open_dead(DLT_EN10MB, 65535));
+  bpf_program program{};
+  if (pcap_compile(dead.get(), &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    return "capture.filter \"" + filter + "\" does not compile: " + pcap_geterr(dead.get());
+  }
+  pcap_freecode(&program);
+  return std::nullopt;
+}
 
 int LivePcapSource::link_type() const noexcept { return impl_->link_type; }
 

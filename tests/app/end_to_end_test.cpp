@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <vector>
 #include <sstream>
@@ -171,6 +172,51 @@ TEST_F(EndToEnd, UnwritableOutputFailsClearly) {
   const fs::path blocker = dir() / "a-file";
   std::ofstream(blocker) << "x";
   EXPECT_EQ(flowfeatd("--read " + (dir() / "traffic.pcap").string() + " --output " + (blocker / "sub").string()), 2);
+}
+
+TEST_F(EndToEnd, SourceProblemsAreConfigurationErrors) {
+  const std::string capture = (dir() / "traffic.pcap").string();
+  const fs::path out = dir() / "source-problems";
+  const fs::path both = dir() / "both.yaml";
+  std::ofstream(both) << "input:\n  files: [" << capture << "]\ncapture:\n  interfaces: [eth0]\n";
+  EXPECT_EQ(flowfeatd("--config " + both.string() + " --output " + out.string()), 2);
+  EXPECT_EQ(flowfeatd("--check-config " + both.string()), 2);
+  // The command line picks the source: --read replaces the configured interfaces.
+  EXPECT_EQ(flowfeatd("--check-config " + both.string() + " --read " + capture), 0);
+  EXPECT_EQ(flowfeatd("--interface lo --replay-speed 2 --output " + out.string()), 2);
+  EXPECT_EQ(flowfeatd("--interface lo --filter 'tcp and' --output " + out.string()), 2);
+  EXPECT_EQ(flowfeatd("--output " + out.string()), 2);  // no input at all
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(EndToEnd, AnInterfaceThatCannotBeOpenedFailsTheRun) {
+  const fs::path out = dir() / "no-interface";
+  EXPECT_EQ(flowfeatd("--interface nosuch0 --output " + out.string()), 3);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(EndToEnd, PacedReplayKeepsTheRecordsAndTakesTheCapturesTime) {
+  const fs::path generated = dir() / "short.pcap";
+  ASSERT_EQ(run(std::string(FLOWFEAT_GEN) + " --seed 3 --duration 4 --flows 200 --out " + generated.string() +
+                " --truth " + (dir() / "short-truth.csv").string()),
+            0);
+  const fs::path fast = dir() / "paced-fast";
+  const fs::path paced = dir() / "paced-4x";
+  ASSERT_EQ(flowfeatd("--read " + generated.string() + " --output " + fast.string()), 0);
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(flowfeatd("--read " + generated.string() + " --replay-speed 4 --output " + paced.string()), 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_GE(seconds, 0.95) << "4 s of traffic at 4 times its pace took less than a second";
+  // Timeouts are far longer than the capture, so pacing changes no flow's packets.
+  const auto fast_rows = read_records(fast);
+  const auto paced_rows = read_records(paced);
+  ASSERT_EQ(fast_rows.size(), paced_rows.size());
+  for (std::size_t i = 0; i < fast_rows.size(); ++i) {
+    for (const char* column : {"src_ip", "dst_ip", "src_port", "dst_port", "protocol", "bidirectional_packets",
+                               "bidirectional_bytes", "bidirectional_first_seen_ms", "application_name"}) {
+      EXPECT_EQ(fast_rows[i].at(column), paced_rows[i].at(column)) << "record " << i << " " << column;
+    }
+  }
 }
 
 TEST_F(EndToEnd, WorkerCountDoesNotChangeTheOutput) {

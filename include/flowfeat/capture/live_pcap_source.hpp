@@ -38,6 +38,10 @@ class LivePcapSource final : public PacketSource {
   std::optional<std::uint64_t> due_wall_ms(std::uint64_t stream_ms) const override;
   std::uint64_t max_batch_delay_ms() const override;
 
+  // Why a BPF expression does not compile (checked for Ethernet, before any interface is opened);
+  // nullopt when it does or is empty.
+  static std::optional<std::string> filter_problem(const std::string& filter);
+
   // The data link type of the interface (DLT_*).
   int link_type() const noexcept;
 
