@@ -1,6 +1,7 @@
 #include "flowfeat/capture/paced_source.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -25,7 +26,7 @@ PacingClock PacingClock::system() {
 
 PacedSource::PacedSource(PacketSource& inner, double speed, std::uint64_t tick_ms, PacingClock clock)
     : inner_(inner), speed_(speed), tick_ms_(tick_ms), clock_(std::move(clock)) {
-  if (!(speed > 0.0)) throw std::invalid_argument("replay speed must be above 0");
+  if (!(speed > 0.0) || !std::isfinite(speed)) throw std::invalid_argument("replay speed must be a finite number above 0");
   if (tick_ms == 0) throw std::invalid_argument("tick interval must be above 0");
 }
 

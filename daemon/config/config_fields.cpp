@@ -173,9 +173,10 @@ std::optional<std::string> parse_seconds_up_to(std::string_view text, std::uint6
   return std::nullopt;
 }
 
-// Linux interface names: 1..15 bytes, no '/', no whitespace.
+// Linux interface names as the kernel accepts them: 1..15 bytes, not "." or "..", no '/', ':' or whitespace.
 std::optional<std::string> parse_interface(std::string_view text, std::string& out) {
   if (text.empty() || text.size() > 15) return quote(text) + " is not an interface name (1..15 characters)";
+  if (text == "." || text == "..") return quote(text) + " is not an interface name";
   for (char c : text) {
     if (c == '/' || c == ' ' || c == ':' || static_cast<unsigned char>(c) <= 0x20) {
       return quote(text) + " is not an interface name";

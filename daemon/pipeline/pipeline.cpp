@@ -70,17 +70,31 @@ std::unique_ptr<RotatingFileSink> make_file_sink(const Config& config, const Out
 class Pipeline::Impl {
  public:
   Impl(const Config& config, Metrics& metrics, PipelineOptions options)
+      : Impl(config, metrics, std::move(options), shared_ground_truth(config.labels)) {}
+
+  PipelineSummary run(const std::vector<PipelineInput>& inputs);
+  void request_stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
+  void request_rotation() noexcept { rotate_.store(true, std::memory_order_relaxed); }
+  void reload_labels();
+  std::uint64_t last_progress_ms() const noexcept { return last_progress_ms_.load(std::memory_order_relaxed); }
+
+  const Schema& schema() const noexcept { return schema_; }
+  std::size_t shards() const noexcept { return shards_; }
+  const std::string& source_name() const noexcept { return options_.source_name; }
+
+ private:
+  Impl(const Config& config, Metrics& metrics, PipelineOptions options, std::shared_ptr<const GroundTruth> truth)
       : config_(config),
         metrics_(metrics),
         options_(with_defaults(std::move(options))),
         shards_(shard_count(config.pipeline)),
-        truth_(shared_ground_truth(config.labels)),
+        labels_have_attack_cat_(truth && truth->has_attack_cat()),
         encoder_(make_encoder(config.features)),
-        layout_(output_layout(config, truth_.get(), encoder_)),
+        layout_(output_layout(config, truth.get(), encoder_)),
         schema_(layout_.schema()),
         errors_(metrics),
         window_(window_options(config.window), shards_, errors_, metrics),
-        enrich_(truth_, encoder_, metrics),
+        enrich_(truth, encoder_, metrics),
         standardize_(make_quantile_flags(config.features), make_standardizer(config, options_.write_files),
                      standardized_fields(config.standardize),
                      {.state_file = options_.write_files ? state_file_path(config) : std::filesystem::path(),
@@ -103,17 +117,6 @@ class Pipeline::Impl {
     }
   }
 
-  PipelineSummary run(const std::vector<PipelineInput>& inputs);
-  void request_stop() noexcept { stop_.store(true, std::memory_order_relaxed); }
-  void request_rotation() noexcept { rotate_.store(true, std::memory_order_relaxed); }
-  void reload_labels();
-  std::uint64_t last_progress_ms() const noexcept { return last_progress_ms_.load(std::memory_order_relaxed); }
-
-  const Schema& schema() const noexcept { return schema_; }
-  std::size_t shards() const noexcept { return shards_; }
-  const std::string& source_name() const noexcept { return options_.source_name; }
-
- private:
   static PipelineOptions with_defaults(PipelineOptions options) {
     if (!options.wall_clock) options.wall_clock = system_wall_clock_ms;
     return options;
@@ -130,7 +133,7 @@ class Pipeline::Impl {
   Metrics& metrics_;
   PipelineOptions options_;
   std::size_t shards_;
-  std::shared_ptr<const GroundTruth> truth_;
+  bool labels_have_attack_cat_;
   OneHotEncoder encoder_;
   OutputLayout layout_;
   Schema schema_;
@@ -311,9 +314,9 @@ void Pipeline::Impl::submit_end(Entry& entry) {
 }
 
 void Pipeline::Impl::reload_labels() {
-  if (!truth_) throw PipelineSetupError("labels.file: no ground-truth file is configured");
+  if (config_.labels.file.empty()) throw PipelineSetupError("labels.file: no ground-truth file is configured");
   std::shared_ptr<const GroundTruth> fresh = shared_ground_truth(config_.labels);
-  if (fresh->has_attack_cat() != truth_->has_attack_cat()) {
+  if (fresh->has_attack_cat() != labels_have_attack_cat_) {
     throw PipelineSetupError("labels.file " + config_.labels.file +
                              ": its attack_cat column came or went, which would change the output columns; "
                              "restart to change them");

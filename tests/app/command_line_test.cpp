@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,25 @@ TEST(CommandLine, ParsesEveryOption) {
   EXPECT_TRUE(c.print_schema);
   EXPECT_TRUE(c.version);
   EXPECT_TRUE(c.help);
+}
+
+TEST(CommandLine, ParsesTheCaptureOptions) {
+  const CommandLine c = parse_command_line(std::vector<std::string>{
+      "--interface", "eth0", "eth1", "--no-dpi", "--interface=wlan0", "--capture-threads", "4", "--filter",
+      "not port 22 and (tcp or udp)", "--replay-speed", "2.5", "--state-file", "s.state", "--user", "flowfeat"});
+  EXPECT_EQ(c.interfaces, (std::vector<std::string>{"eth0", "eth1", "wlan0"}));
+  EXPECT_TRUE(c.no_dpi);
+  EXPECT_EQ(c.capture_threads, "4");
+  EXPECT_EQ(c.filter, "not port 22 and (tcp or udp)");
+  EXPECT_EQ(c.replay_speed, "2.5");
+  EXPECT_EQ(c.state_file, "s.state");
+  EXPECT_EQ(c.user, "flowfeat");
+  EXPECT_TRUE(c.read_paths.empty());
+}
+
+TEST(CommandLine, AFilterKeepsItsOwnEqualsSigns) {
+  EXPECT_EQ(parse_command_line(std::vector<std::string>{"--filter=len <= 100 and ip[8]=64"}).filter,
+            "len <= 100 and ip[8]=64");
 }
 
 TEST(CommandLine, FromArgvSkipsTheProgramName) {
@@ -95,7 +115,15 @@ TEST(CommandLine, UsageErrors) {
   EXPECT_EQ(usage_error_of({"--max-flows="}), "--max-flows needs a non-empty value");
   EXPECT_EQ(usage_error_of({"--read"}), "--read needs at least one FILE|DIR");
   EXPECT_EQ(usage_error_of({"--read", "--no-dpi"}), "--read needs at least one FILE|DIR");
-  EXPECT_EQ(usage_error_of({"--read", "a.pcap", ""}), "--read got an empty path");
+  EXPECT_EQ(usage_error_of({"--read", "a.pcap", ""}), "--read got an empty value");
+  EXPECT_EQ(usage_error_of({"--interface"}), "--interface needs at least one IF");
+  EXPECT_EQ(usage_error_of({"--interface", "--no-dpi"}), "--interface needs at least one IF");
+  EXPECT_EQ(usage_error_of({"--interface", "eth0", ""}), "--interface got an empty value");
+  EXPECT_EQ(usage_error_of({"--capture-threads", "2", "--capture-threads=3"}), "--capture-threads given more than once");
+  EXPECT_EQ(usage_error_of({"--filter"}), "--filter needs a value: EXPR");
+  EXPECT_EQ(usage_error_of({"--replay-speed="}), "--replay-speed needs a non-empty value");
+  EXPECT_EQ(usage_error_of({"--user", "--no-dpi"}), "--user needs a value: NAME");
+  EXPECT_EQ(usage_error_of({"--state-file"}), "--state-file needs a value: FILE");
   EXPECT_EQ(usage_error_of({"--no-dpi=yes"}), "--no-dpi takes no value");
   EXPECT_EQ(usage_error_of({"--idle-timeout", "1", "--idle-timeout", "2"}), "--idle-timeout given more than once");
 }
@@ -104,7 +132,9 @@ TEST(CommandLine, UsageTextListsEveryOption) {
   const std::string text = usage_text();
   for (const char* option : {"--config", "--read", "--output", "--check-config", "--print-schema", "--version",
                              "--help", "--idle-timeout", "--active-timeout", "--no-dpi", "--max-flows",
-                             "--progress", "--workers", "--format", "--labels", "--metrics-listen", "--no-metrics"}) {
+                             "--progress", "--workers", "--format", "--labels", "--metrics-listen", "--no-metrics",
+                             "--interface", "--capture-threads", "--filter", "--replay-speed", "--state-file",
+                             "--user"}) {
     EXPECT_NE(text.find(option), std::string::npos) << option;
   }
 }
@@ -113,6 +143,8 @@ TEST(ApplyOverrides, NothingGivenKeepsTheFileValues) {
   Config base;
   base.flows.max_flows = 77;
   base.input.files = {"from-file.pcap"};
+  base.capture.interfaces = {"eth9"};  // the conflict is the daemon's to report, not hidden here
+  base.capture.threads = 3;
   EXPECT_EQ(apply_overrides(base, CommandLine{}), base);
 }
 
@@ -155,6 +187,66 @@ TEST(ApplyOverrides, BadValuesNameTheOptionAllAtOnce) {
                             "(allowed: 0.001..86400 seconds)",
                             "--max-flows: \"100000001\" is out of range (allowed: 1..100000000)",
                             "--progress: \"sometimes\" is not a valid value (allowed: auto, always, never)"}));
+  }
+}
+
+TEST(ApplyOverrides, InterfaceReplacesTheFileInterfacesAndDropsItsCaptureFiles) {
+  Config base;
+  base.input.files = {"from-file.pcap"};
+  base.capture.interfaces = {"eth9"};
+  const Config c =
+      apply_overrides(base, parse_command_line(std::vector<std::string>{"--interface", "eth0", "--interface", "eth1"}));
+  EXPECT_EQ(c.capture.interfaces, (std::vector<std::string>{"eth0", "eth1"}));
+  EXPECT_TRUE(c.input.files.empty());
+}
+
+TEST(ApplyOverrides, ReadReplacesTheFilesAndDropsTheFileInterfaces) {
+  Config base;
+  base.input.files = {"from-file.pcap"};
+  base.capture.interfaces = {"eth9", "eth8"};
+  const Config c = apply_overrides(base, parse_command_line(std::vector<std::string>{"--read", "a.pcap", "b/"}));
+  EXPECT_EQ(c.input.files, (std::vector<std::string>{"a.pcap", "b/"}));
+  EXPECT_TRUE(c.capture.interfaces.empty());
+}
+
+TEST(ApplyOverrides, ReadAndInterfaceTogetherKeepBothForTheDaemonToRefuse) {
+  const Config c = apply_overrides(
+      Config{}, parse_command_line(std::vector<std::string>{"--read", "a.pcap", "--interface", "eth0"}));
+  EXPECT_EQ(c.input.files, std::vector<std::string>{"a.pcap"});
+  EXPECT_EQ(c.capture.interfaces, std::vector<std::string>{"eth0"});
+}
+
+TEST(ApplyOverrides, CaptureOptionsSetTheirKeys) {
+  Config base;
+  base.capture.snaplen = 256;
+  const CommandLine cli = parse_command_line(std::vector<std::string>{
+      "--interface", "eth0", "--capture-threads", "4", "--filter", "udp port 53", "--state-file", "/var/lib/s.state",
+      "--user", "flowfeat"});
+  const Config c = apply_overrides(base, cli);
+  EXPECT_EQ(c.capture.threads, 4u);
+  EXPECT_EQ(c.capture.filter, "udp port 53");
+  EXPECT_EQ(c.standardize.state_file, "/var/lib/s.state");
+  EXPECT_EQ(c.process.user, "flowfeat");
+  EXPECT_EQ(c.capture.snaplen, 256u);  // not on the command line: the file's value stays
+  EXPECT_EQ(apply_overrides(Config{}, parse_command_line(std::vector<std::string>{"--replay-speed", "0.125"}))
+                .input.replay_speed,
+            0.125);
+}
+
+TEST(ApplyOverrides, BadCaptureValuesNameTheOption) {
+  const CommandLine cli = parse_command_line(std::vector<std::string>{
+      "--interface", "eth0", "eth0/1", "--capture-threads", "0", "--replay-speed", "1000.5"});
+  try {
+    apply_overrides(Config{}, cli);
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    std::vector<std::string> problems;
+    for (const auto& p : e.problems()) problems.push_back(p.text());
+    std::sort(problems.begin(), problems.end());  // the order of the options is not the point
+    ASSERT_EQ(problems.size(), 3u) << e.what();
+    EXPECT_EQ(problems[0], "--capture-threads: \"0\" is out of range (allowed: 1..16)");
+    EXPECT_EQ(problems[1].rfind("--interface: \"eth0/1\" is not an interface name", 0), 0u) << problems[1];
+    EXPECT_EQ(problems[2].rfind("--replay-speed: \"1000.5\" is out of range", 0), 0u) << problems[2];
   }
 }
 

@@ -194,8 +194,8 @@ TEST(ConfigLoader, WrongNodeTypes) {
   EXPECT_EQ(problems_of("flows:\n  dpi: [1]\n"),
             std::vector<std::string>{"flows.dpi: expected a map with the keys enabled, packets, got a list"});
   EXPECT_EQ(problems_of("- flows\n"),
-            std::vector<std::string>{"expected a map with the sections flows, input, pipeline, window, labels, features, standardize, output, "
-                                     "metrics, logging, got a list"});
+            std::vector<std::string>{"expected a map with the sections flows, input, capture, pipeline, window, labels, "
+                                     "features, standardize, output, metrics, process, logging, got a list"});
 }
 
 TEST(ConfigLoader, ChoicesAreChecked) {
@@ -222,8 +222,8 @@ TEST(ConfigLoader, ChoicesAreChecked) {
 
 TEST(ConfigLoader, UnknownKeysAtEveryLevel) {
   EXPECT_EQ(problems_of("flow:\n  idle_timeout: 5\n"),
-            std::vector<std::string>{"flow: unknown key (expected one of: flows, input, pipeline, window, labels, features, standardize, "
-                                     "output, metrics, logging)"});
+            std::vector<std::string>{"flow: unknown key (expected one of: flows, input, capture, pipeline, window, labels, "
+                                     "features, standardize, output, metrics, process, logging)"});
   EXPECT_EQ(problems_of("flows:\n  idle_timout: 5\n"),
             std::vector<std::string>{"flows.idle_timout: unknown key (expected one of: idle_timeout, "
                                      "active_timeout, max_flows, decode_tunnels, reference_quirks, dpi)"});
@@ -369,6 +369,138 @@ TEST(ConfigLoader, EmptyListsSwitchThingsOff) {
   EXPECT_TRUE(c.features.protocols.empty());
 }
 
+TEST(ConfigDefaults, ReadFilesAsFastAsPossibleAndCaptureAsTheContractSays) {
+  const Config c;
+  EXPECT_EQ(c.input.replay_speed, 0.0);
+  EXPECT_TRUE(c.capture.interfaces.empty());
+  EXPECT_EQ(c.capture.threads, 1u);
+  EXPECT_TRUE(c.capture.fanout_defrag);
+  EXPECT_EQ(c.capture.snaplen, 65535u);
+  EXPECT_EQ(c.capture.buffer_mib, 64u);
+  EXPECT_TRUE(c.capture.promiscuous);
+  EXPECT_FALSE(c.capture.immediate);
+  EXPECT_EQ(c.capture.filter, "");
+  EXPECT_EQ(c.capture.timeout_ms, 100u);
+  EXPECT_EQ(c.process.user, "");
+  EXPECT_EQ(c.process.group, "");
+}
+
+TEST(ConfigLoader, ParsesTheCaptureAndProcessSections) {
+  const Config c = load_config_text(R"yaml(
+input: {replay_speed: 2.5}
+capture:
+  interfaces: [eth0, enp0s31f6, eth0.100, br-0123456789ab]
+  threads: 4
+  fanout_defrag: false
+  snaplen: 128
+  buffer_mib: 256
+  promiscuous: false
+  immediate: true
+  filter: "not port 22 and (tcp or udp)"
+  timeout: 0.25
+process: {user: flowfeat, group: netdump}
+)yaml");
+  EXPECT_EQ(c.input.replay_speed, 2.5);
+  EXPECT_EQ(c.capture.interfaces, (std::vector<std::string>{"eth0", "enp0s31f6", "eth0.100", "br-0123456789ab"}));
+  EXPECT_EQ(c.capture.threads, 4u);
+  EXPECT_FALSE(c.capture.fanout_defrag);
+  EXPECT_EQ(c.capture.snaplen, 128u);
+  EXPECT_EQ(c.capture.buffer_mib, 256u);
+  EXPECT_FALSE(c.capture.promiscuous);
+  EXPECT_TRUE(c.capture.immediate);
+  EXPECT_EQ(c.capture.filter, "not port 22 and (tcp or udp)");
+  EXPECT_EQ(c.capture.timeout_ms, 250u);
+  EXPECT_EQ(c.process.user, "flowfeat");
+  EXPECT_EQ(c.process.group, "netdump");
+}
+
+TEST(ConfigLoader, CaptureBoundsAreInclusive) {
+  EXPECT_EQ(load_config_text("capture: {threads: 1}").capture.threads, 1u);
+  EXPECT_EQ(load_config_text("capture: {threads: 16}").capture.threads, 16u);
+  EXPECT_EQ(load_config_text("capture: {snaplen: 64}").capture.snaplen, 64u);
+  EXPECT_EQ(load_config_text("capture: {snaplen: 262144}").capture.snaplen, 262'144u);
+  EXPECT_EQ(load_config_text("capture: {buffer_mib: 1}").capture.buffer_mib, 1u);
+  EXPECT_EQ(load_config_text("capture: {buffer_mib: 4096}").capture.buffer_mib, 4096u);
+  EXPECT_EQ(load_config_text("capture: {timeout: 0.001}").capture.timeout_ms, 1u);
+  EXPECT_EQ(load_config_text("capture: {timeout: 10}").capture.timeout_ms, 10'000u);
+  EXPECT_TRUE(load_config_text("capture: {interfaces: []}").capture.interfaces.empty());
+  EXPECT_EQ(load_config_text("capture: {filter: \"\"}").capture.filter, "");
+}
+
+TEST(ConfigLoader, CaptureValuesOutOfRange) {
+  const auto problem = [](const std::string& yaml) {
+    const std::vector<std::string> problems = problems_of(yaml);
+    return problems.size() == 1 ? problems[0] : "problems: " + std::to_string(problems.size());
+  };
+  EXPECT_EQ(problem("capture: {threads: 0}"), "capture.threads: \"0\" is out of range (allowed: 1..16)");
+  EXPECT_EQ(problem("capture: {threads: 17}"), "capture.threads: \"17\" is out of range (allowed: 1..16)");
+  EXPECT_EQ(problem("capture: {threads: 2.5}"),
+            "capture.threads: expected a whole number, got \"2.5\" (allowed: 1..16)");
+  EXPECT_EQ(problem("capture: {snaplen: 63}"), "capture.snaplen: \"63\" is out of range (allowed: 64..262144 bytes)");
+  EXPECT_EQ(problem("capture: {snaplen: 262145}"),
+            "capture.snaplen: \"262145\" is out of range (allowed: 64..262144 bytes)");
+  EXPECT_EQ(problem("capture: {buffer_mib: 0}"), "capture.buffer_mib: \"0\" is out of range (allowed: 1..4096 MiB)");
+  EXPECT_EQ(problem("capture: {buffer_mib: 4097}"),
+            "capture.buffer_mib: \"4097\" is out of range (allowed: 1..4096 MiB)");
+  EXPECT_EQ(problem("capture: {timeout: 0}"), "capture.timeout: \"0\" is out of range (allowed: 0.001..10 seconds)");
+  EXPECT_EQ(problem("capture: {timeout: 10.001}"),
+            "capture.timeout: \"10.001\" is out of range (allowed: 0.001..10 seconds)");
+  EXPECT_EQ(problem("capture: {timeout: 0.0005}"),
+            "capture.timeout: \"0.0005\" is finer than a millisecond (allowed: 0.001..10 seconds)");
+  EXPECT_EQ(problem("capture: {promiscuous: yes}"),
+            "capture.promiscuous: expected true or false, got \"yes\" (allowed: true, false)");
+  EXPECT_EQ(problem("capture: {interfaces: eth0}"),
+            "capture.interfaces: expected a list of strings, got \"eth0\" (allowed: a list of interface names)");
+  EXPECT_EQ(problem("capture: {thread: 2}"),
+            "capture.thread: unknown key (expected one of: interfaces, threads, fanout_defrag, snaplen, buffer_mib, "
+            "promiscuous, immediate, filter, timeout)");
+  EXPECT_EQ(problem("process: {uid: 0}"), "process.uid: unknown key (expected one of: user, group)");
+}
+
+TEST(ConfigLoader, InterfaceNamesAreCheckedOneByOne) {
+  // Linux names: 1..15 bytes, none of '/', ':' or whitespace.
+  const std::vector<std::string> problems =
+      problems_of("capture:\n  interfaces: [eth0, \"\", abcdefghijklmnop, \"eth0/1\", \"eth 0\", \"eth0:1\", "
+                  "\"tab\\there\", lo]\n");
+  ASSERT_EQ(problems.size(), 6u);
+  EXPECT_EQ(problems[0].rfind("capture.interfaces[1]: ", 0), 0u) << problems[0];
+  EXPECT_EQ(problems[1].rfind("capture.interfaces[2]: \"abcdefghijklmnop\" is not an interface name", 0), 0u)
+      << problems[1];
+  EXPECT_EQ(problems[2].rfind("capture.interfaces[3]: \"eth0/1\" is not an interface name", 0), 0u) << problems[2];
+  EXPECT_EQ(problems[3].rfind("capture.interfaces[4]: \"eth 0\" is not an interface name", 0), 0u) << problems[3];
+  EXPECT_EQ(problems[4].rfind("capture.interfaces[5]: \"eth0:1\" is not an interface name", 0), 0u) << problems[4];
+  EXPECT_EQ(problems[5].rfind("capture.interfaces[6]: ", 0), 0u) << problems[5];
+  // Fifteen bytes is the longest a name can be.
+  EXPECT_EQ(load_config_text("capture: {interfaces: [abcdefghijklmno]}").capture.interfaces,
+            std::vector<std::string>{"abcdefghijklmno"});
+}
+
+TEST(ConfigLoader, DotAndDotDotAreNotInterfaceNames) {
+  // The kernel refuses them as names (dev_valid_name), so a capture on them can never open.
+  EXPECT_EQ(problems_of("capture: {interfaces: [\".\"]}").size(), 1u);
+  EXPECT_EQ(problems_of("capture: {interfaces: [\"..\"]}").size(), 1u);
+}
+
+TEST(ConfigLoader, ReplaySpeedTakesUpToThreeDecimals) {
+  EXPECT_EQ(load_config_text("input: {replay_speed: 0}").input.replay_speed, 0.0);
+  EXPECT_EQ(load_config_text("input: {replay_speed: 1}").input.replay_speed, 1.0);
+  EXPECT_EQ(load_config_text("input: {replay_speed: 0.5}").input.replay_speed, 0.5);
+  EXPECT_EQ(load_config_text("input: {replay_speed: 0.001}").input.replay_speed, 0.001);
+  EXPECT_EQ(load_config_text("input: {replay_speed: 2.1250}").input.replay_speed, 2.125);
+  EXPECT_EQ(load_config_text("input: {replay_speed: 1000}").input.replay_speed, 1000.0);
+  const auto problem = [](const std::string& value) {
+    const std::vector<std::string> problems = problems_of("input: {replay_speed: " + value + "}");
+    return problems.size() == 1 ? problems[0] : "problems: " + std::to_string(problems.size());
+  };
+  const std::string allowed = " (allowed: 0..1000, 0 = as fast as possible, 1 = the recorded pace)";
+  EXPECT_EQ(problem("1000.001"), "input.replay_speed: \"1000.001\" is out of range" + allowed);
+  EXPECT_EQ(problem("-1"), "input.replay_speed: \"-1\" is out of range" + allowed);
+  EXPECT_EQ(problem("0.0005"), "input.replay_speed: \"0.0005\" has more than three decimals" + allowed);
+  EXPECT_EQ(problem("1e3"), "input.replay_speed: expected a number, got \"1e3\"" + allowed);
+  EXPECT_EQ(problem("fast"), "input.replay_speed: expected a number, got \"fast\"" + allowed);
+  EXPECT_EQ(problem(".5"), "input.replay_speed: expected a number, got \".5\"" + allowed);
+}
+
 TEST(ConfigFile, LoadsAFile) {
   const TempFile file("flows:\n  idle_timeout: 30\n");
   EXPECT_EQ(load_config_file(file.path()).flows.idle_timeout_ms, 30'000u);
@@ -443,14 +575,16 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
   }
   EXPECT_EQ(written, (std::vector<std::string>{"flows", "idle_timeout", "active_timeout", "max_flows",
                                                "decode_tunnels", "reference_quirks", "dpi", "enabled", "packets",
-                                               "input", "files", "progress", "pipeline", "workers",
+                                               "input", "files", "progress", "replay_speed", "capture", "interfaces",
+                                               "threads", "fanout_defrag", "snaplen", "buffer_mib", "promiscuous",
+                                               "immediate", "filter", "timeout", "pipeline", "workers",
                                                "queue_batches", "window", "span", "max_flows", "labels", "file",
                                                "columns", "src_ip", "src_port", "dst_ip", "dst_port", "protocol",
                                                "label", "attack_cat", "features", "protocols", "quantile_warmup",
                                                "standardize", "mode", "columns", "half_life", "state_file",
                                                "save_interval", "output", "directory", "format", "compression",
                                                "rotate_bytes", "rotate_age", "keep_files", "keep_bytes", "metrics",
-                                               "enabled", "listen", "logging", "level"}));
+                                               "enabled", "listen", "process", "user", "group", "logging", "level"}));
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ MemorySource varied_traffic(unsigned seed, int conversations = 6000) {
     const std::uint32_t server = (i % 7 == 0 ? 0xe0000000u : 0xc0a80000u) |
                                  std::uniform_int_distribution<std::uint32_t>(1, 40)(random);
     const auto sport = static_cast<std::uint16_t>(1024 + i % 60000);
-    const std::uint16_t dport = i % 3 == 0 ? 53 : static_cast<std::uint16_t>(5000 + i % 11);
+    const auto dport = static_cast<std::uint16_t>(i % 3 == 0 ? 53 : 5000 + i % 11);
     const int packets = std::uniform_int_distribution<int>(1, i % 97 == 0 ? 200 : 6)(random);
     std::int64_t t = micros;
     for (int p = 0; p < packets; ++p) {

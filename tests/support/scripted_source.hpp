@@ -21,9 +21,7 @@ namespace flowfeat::testing {
 class ScriptedSource final : public PacketSource {
  public:
   ScriptedSource& frame(std::int64_t seconds, std::int64_t micros, std::vector<std::uint8_t> bytes) {
-    Step step{.kind = Kind::kFrame, .seconds = seconds, .micros = micros};
-    step.bytes = std::move(bytes);
-    steps_.push_back(std::move(step));
+    steps_.push_back({.kind = Kind::kFrame, .seconds = seconds, .micros = micros, .bytes = std::move(bytes)});
     return *this;
   }
 
@@ -36,9 +34,7 @@ class ScriptedSource final : public PacketSource {
   // Runs action inside the next read(), which then goes on with the script. The frames read
   // before it are still in the reader's batch unless a quiet step came first.
   ScriptedSource& then(std::function<void()> action) {
-    Step step{.kind = Kind::kAction};
-    step.action = std::move(action);
-    steps_.push_back(std::move(step));
+    steps_.push_back({.kind = Kind::kAction, .action = std::move(action)});
     return *this;
   }
 
@@ -47,6 +43,9 @@ class ScriptedSource final : public PacketSource {
     steps_.push_back({.kind = Kind::kDrops, .kernel_drops = kernel, .interface_drops = interface});
     return *this;
   }
+
+  // What max_batch_delay_ms() answers (0, as for a file, unless set).
+  void set_batch_delay(std::uint64_t ms) { batch_delay_ms_ = ms; }
 
   // The wall-clock schedule due_wall_ms() answers; without one the source is not paced.
   void set_schedule(std::function<std::uint64_t(std::uint64_t)> due_wall_ms) { schedule_ = std::move(due_wall_ms); }
@@ -90,6 +89,8 @@ class ScriptedSource final : public PacketSource {
     return schedule_(stream_ms);
   }
 
+  std::uint64_t max_batch_delay_ms() const override { return batch_delay_ms_; }
+
   // True once read() has returned kEnd.
   bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
   // Calls of read() so far.
@@ -112,6 +113,7 @@ class ScriptedSource final : public PacketSource {
   std::size_t next_ = 0;
   std::vector<std::uint8_t> buffer_;
   std::uint64_t quiet_ms_ = 0;
+  std::uint64_t batch_delay_ms_ = 0;
   std::function<std::uint64_t(std::uint64_t)> schedule_;
   SourceStats stats_;
   std::atomic<bool> ended_{false};

@@ -24,7 +24,7 @@ struct PacingClock {
 // Owned by one capture thread, like the source it wraps, which must outlive it.
 class PacedSource final : public PacketSource {
  public:
-  // speed > 0; tick_ms > 0.
+  // speed finite and > 0; tick_ms > 0. Throws std::invalid_argument otherwise.
   PacedSource(PacketSource& inner, double speed, std::uint64_t tick_ms = 100, PacingClock clock = PacingClock::system());
 
   ReadResult read(RawPacket& packet) override;
