@@ -76,6 +76,11 @@ void print_summary(const PipelineSummary& s, const Config& config,
       std::printf("  %llu records could not be written (see the warnings above)\n",
                   static_cast<unsigned long long>(s.files->records_dropped));
     }
+    if (s.files->files_recovered + s.files->files_set_aside != 0) {
+      std::printf("  left by an earlier run: %llu file(s) finished, %llu set aside in recovered/\n",
+                  static_cast<unsigned long long>(s.files->files_recovered),
+                  static_cast<unsigned long long>(s.files->files_set_aside));
+    }
     std::printf("records: %llu written to %llu file(s) in %s\n",
                 static_cast<unsigned long long>(s.files->records_written),
                 static_cast<unsigned long long>(s.files->files_finished), config.output.directory.c_str());
