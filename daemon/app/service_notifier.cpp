@@ -7,16 +7,12 @@
 #include <mutex>
 #include <string>
 
+#include "flowfeat/core/clock_now.hpp"
+
 namespace flowfeat {
 namespace {
 
 void notify(const std::string& message) { sd_notify(0, message.c_str()); }
-
-std::uint64_t steady_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
 
 }  // namespace
 
@@ -52,11 +48,11 @@ void ServiceNotifier::start_watchdog(ProgressProbe probe) {
     std::condition_variable_any wake;
     bool stalled_logged = false;
     while (!stop.stop_requested()) {
-      if (steady_ms() - probe() < period_ms) {
+      if (steady_clock_ms() - probe() < period_ms) {
         notify("WATCHDOG=1");
         stalled_logged = false;
       } else if (!stalled_logged) {
-        spdlog::error("watchdog: no progress for {} ms; keep-alives stop", steady_ms() - probe());
+        spdlog::error("watchdog: no progress for {} ms; keep-alives stop", steady_clock_ms() - probe());
         stalled_logged = true;
       }
       std::unique_lock lock(mutex);

@@ -8,17 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
+
+#include "flowfeat/core/clock_now.hpp"
+#include "pcap_frame.hpp"
 
 namespace flowfeat {
 namespace {
-
-std::uint64_t wall_clock_ms() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
 
 struct PcapCloser {
   void operator()(pcap_t* handle) const noexcept { pcap_close(handle); }
@@ -120,14 +116,7 @@ ReadResult LivePcapSource::read(RawPacket& packet) noexcept {
     status = pcap_next_ex(s.handle.get(), &header, &data);
   }
   if (status == 1) [[likely]] {
-    packet.ts_sec = header->ts.tv_sec;
-    packet.ts_usec = header->ts.tv_usec;
-    packet.captured_length = header->caplen;
-    packet.wire_length = header->len;
-    packet.link_type = s.link_type;
-    packet.data = data;
-    ++s.stats.packets;
-    s.stats.bytes += header->len;
+    capture_detail::take_frame(*header, data, s.link_type, packet, s.stats);
     return ReadResult::kPacket;
   }
   if (status == 0) return ReadResult::kQuiet;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "flowfeat/core/clock_now.hpp"
+
 namespace flowfeat {
 namespace {
 
@@ -14,13 +16,10 @@ std::int64_t stream_us(const RawPacket& packet) { return packet.ts_sec * 1'000'0
 }  // namespace
 
 PacingClock PacingClock::system() {
-  using namespace std::chrono;
   return {
-      .monotonic_us =
-          [] { return static_cast<std::uint64_t>(duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count()); },
-      .wall_ms =
-          [] { return static_cast<std::uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count()); },
-      .sleep_us = [](std::uint64_t us) { std::this_thread::sleep_for(microseconds(us)); },
+      .monotonic_us = steady_clock_us,
+      .wall_ms = wall_clock_ms,
+      .sleep_us = [](std::uint64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); },
   };
 }
 

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <utility>
 
+#include "pcap_frame.hpp"
+
 namespace flowfeat {
 namespace {
 
@@ -193,15 +195,7 @@ ReadResult PcapFileSource::read(RawPacket& packet) noexcept {
       continue;
     }
 
-    packet.ts_sec = header->ts.tv_sec;
-    packet.ts_usec = header->ts.tv_usec;  // microseconds, given the precision requested at open
-    packet.captured_length = header->caplen;
-    packet.wire_length = header->len;
-    packet.link_type = s.link_type;
-    packet.data = data;
-
-    ++s.stats.packets;
-    s.stats.bytes += header->len;
+    capture_detail::take_frame(*header, data, s.link_type, packet, s.stats);
     if (++s.file_packets % kPositionSampleInterval == 0) {
       s.sample_position();
     }

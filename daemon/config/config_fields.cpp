@@ -186,6 +186,12 @@ std::optional<std::string> parse_interface(std::string_view text, std::string& o
   return std::nullopt;
 }
 
+// Any text, the empty one included (it means "none").
+std::optional<std::string> take_text(std::string_view text, std::string& out) {
+  out = std::string(text);
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_name(std::string_view text, std::string& out) {
   if (text.empty()) return "expected a name, got an empty string";
   out = std::string(text);
@@ -246,10 +252,7 @@ constexpr std::array<Field, 50> field_table{{
     {"capture.immediate", ValueType::boolean, "true, false",
      [](Config& c, std::string_view t) { return parse_bool(t, c.capture.immediate); }},
     {"capture.filter", ValueType::text, "a BPF expression (pcap-filter(7)), empty = every frame",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       c.capture.filter = std::string(t);
-       return std::nullopt;
-     }},
+     [](Config& c, std::string_view t) { return take_text(t, c.capture.filter); }},
     {"capture.timeout", ValueType::seconds, "0.001..10 seconds",
      [](Config& c, std::string_view t) { return parse_seconds_up_to(t, max_capture_timeout_ms, c.capture.timeout_ms); }},
     {"pipeline.workers", ValueType::count, "0..64, 0 = one per core",
@@ -269,10 +272,7 @@ constexpr std::array<Field, 50> field_table{{
     {"window.max_flows", ValueType::count, "1..1000000000",
      [](Config& c, std::string_view t) { return parse_range(t, 1, max_window_flows, c.window.max_flows); }},
     {"labels.file", ValueType::text, "a path, or empty for no labels",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       c.labels.file = std::string(t);
-       return std::nullopt;
-     }},
+     [](Config& c, std::string_view t) { return take_text(t, c.labels.file); }},
     {"labels.columns.src_ip", ValueType::text, "a column name",
      [](Config& c, std::string_view t) { return parse_name(t, c.labels.src_ip); }},
     {"labels.columns.src_port", ValueType::text, "a column name",
@@ -320,10 +320,7 @@ constexpr std::array<Field, 50> field_table{{
     {"standardize.half_life", ValueType::count, "1..1000000000000 records",
      [](Config& c, std::string_view t) { return parse_range(t, 1, max_records, c.standardize.half_life_records); }},
     {"standardize.state_file", ValueType::text, "a path, or empty for <output.directory>/standardizer.state",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       c.standardize.state_file = std::string(t);
-       return std::nullopt;
-     }},
+     [](Config& c, std::string_view t) { return take_text(t, c.standardize.state_file); }},
     {"standardize.save_interval", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.standardize.save_interval_ms); }},
     {"output.directory", ValueType::text, "a non-empty path",
@@ -345,15 +342,9 @@ constexpr std::array<Field, 50> field_table{{
     {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or 0.0.0.0:9877",
      [](Config& c, std::string_view t) { return parse_listen_address(t, c.metrics.listen); }},
     {"process.user", ValueType::text, "a user name, empty = keep the starting user",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       c.process.user = std::string(t);
-       return std::nullopt;
-     }},
+     [](Config& c, std::string_view t) { return take_text(t, c.process.user); }},
     {"process.group", ValueType::text, "a group name, empty = the user's primary group",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       c.process.group = std::string(t);
-       return std::nullopt;
-     }},
+     [](Config& c, std::string_view t) { return take_text(t, c.process.group); }},
     {"logging.level", ValueType::text, "trace, debug, info, warn, error",
      [](Config& c, std::string_view t) {
        return parse_choice(t, {"trace", "debug", "info", "warn", "error"}, c.logging.level);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "capture_stage.hpp"
+#include "flowfeat/core/clock_now.hpp"
 #include "enrich_stage.hpp"
 #include "flow_shard.hpp"
 #include "format_stage.hpp"
@@ -37,18 +38,6 @@ std::uint64_t PipelineSummary::packets_ignored_total() const noexcept {
 namespace {
 
 constexpr std::uint64_t kProgressEverySlots = 32;  // about 64 k packets
-
-std::uint64_t system_wall_clock_ms() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
-
-std::uint64_t steady_clock_ms() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
 
 std::shared_ptr<const GroundTruth> shared_ground_truth(const LabelsConfig& labels) {
   std::optional<GroundTruth> truth = load_ground_truth(labels);
@@ -118,7 +107,7 @@ class Pipeline::Impl {
   }
 
   static PipelineOptions with_defaults(PipelineOptions options) {
-    if (!options.wall_clock) options.wall_clock = system_wall_clock_ms;
+    if (!options.wall_clock) options.wall_clock = wall_clock_ms;
     return options;
   }
 
