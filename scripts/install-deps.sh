@@ -7,6 +7,7 @@ build_pkgs=(
   build-essential cmake pkg-config git ca-certificates
   libpcap-dev libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libabsl-dev libndpi-dev libboost-dev libsystemd-dev libcap-dev zlib1g-dev
+  librdkafka-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
 )
 tool_pkgs=(tshark tcpreplay wireshark-common python3 curl iproute2 prometheus systemd)

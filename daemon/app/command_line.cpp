@@ -24,7 +24,7 @@ struct Option {
   std::vector<std::string> CommandLine::*list = nullptr;
 };
 
-const std::array<Option, 23> options{{
+const std::array<Option, 27> options{{
     {"--config", Arity::value, "FILE", &CommandLine::config_file},
     {"--read", Arity::values, "FILE|DIR", nullptr, nullptr, &CommandLine::read_paths},
     {"--interface", Arity::values, "IF", nullptr, nullptr, &CommandLine::interfaces},
@@ -42,6 +42,10 @@ const std::array<Option, 23> options{{
     {"--format", Arity::value, "csv|jsonl", &CommandLine::format},
     {"--labels", Arity::value, "FILE", &CommandLine::labels_file},
     {"--metrics-listen", Arity::value, "HOST:PORT", &CommandLine::metrics_listen},
+    {"--kafka-brokers", Arity::value, "HOST:PORT,...", &CommandLine::kafka_brokers},
+    {"--kafka-topic", Arity::value, "NAME", &CommandLine::kafka_topic},
+    {"--sensor-id", Arity::value, "NAME", &CommandLine::sensor_id},
+    {"--no-files", Arity::flag, {}, nullptr, &CommandLine::no_files},
     {"--no-dpi", Arity::flag, {}, nullptr, &CommandLine::no_dpi},
     {"--no-metrics", Arity::flag, {}, nullptr, &CommandLine::no_metrics},
     {"--check-config", Arity::flag, {}, nullptr, &CommandLine::check_config},
@@ -175,6 +179,12 @@ Options:
   --workers N               flow shards and worker threads, 0 = one per core
                             (pipeline.workers, 0..64, default 0)
   --format FORMAT           record files: csv or jsonl (output.format)
+  --no-files                write no record files (output.files: false), e.g. Kafka only
+  --kafka-brokers LIST      also stream the records into Kafka through these brokers,
+                            HOST:PORT,... (output.kafka.brokers; output.kafka.enabled: true)
+  --kafka-topic NAME        the Kafka topic (output.kafka.topic, default flowfeat)
+  --sensor-id NAME          the sensor column and Kafka header (sensor.id, default the
+                            host name)
   --labels FILE             ground-truth CSV for the label column (labels.file)
   --state-file FILE         standardizer state, loaded at start and saved
                             (standardize.state_file)
@@ -191,8 +201,9 @@ Options:
 
 Options override the configuration file. Every option also accepts --option=VALUE.
 
-Signals: SIGTERM or SIGINT ends every flow, finishes the files, saves the state and exits 0
-(a second one exits at once); SIGHUP finishes the current record file and reloads labels.file.
+Signals: SIGTERM or SIGINT ends every flow, finishes the files, flushes Kafka, saves the
+state and exits 0 (5 when records were lost; a second one exits at once); SIGHUP finishes
+the current record file and reloads labels.file.
 )";
 }
 
@@ -215,6 +226,11 @@ Config apply_overrides(Config base, const CommandLine& command_line) {
   add(command_line.replay_speed, "input.replay_speed", "--replay-speed");
   add(command_line.state_file, "standardize.state_file", "--state-file");
   add(command_line.user, "process.user", "--user");
+  add(command_line.kafka_brokers, "output.kafka.brokers", "--kafka-brokers");
+  add(command_line.kafka_topic, "output.kafka.topic", "--kafka-topic");
+  add(command_line.sensor_id, "sensor.id", "--sensor-id");
+  if (command_line.kafka_brokers) overrides.push_back({"output.kafka.enabled", "true", "--kafka-brokers"});
+  if (command_line.no_files) overrides.push_back({"output.files", "false", "--no-files"});
   if (command_line.no_dpi) overrides.push_back({"flows.dpi.enabled", "false", "--no-dpi"});
   if (command_line.no_metrics) overrides.push_back({"metrics.enabled", "false", "--no-metrics"});
 

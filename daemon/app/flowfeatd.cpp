@@ -85,6 +85,23 @@ void print_summary(const PipelineSummary& s, const Config& config,
                 static_cast<unsigned long long>(s.files->records_written),
                 static_cast<unsigned long long>(s.files->files_finished), config.output.directory.c_str());
   }
+  if (s.kafka) {
+    const KafkaStats& k = *s.kafka;
+    std::printf("kafka: %llu records delivered to topic %s of %s (%llu produced, %llu bytes before compression)\n",
+                static_cast<unsigned long long>(k.delivered), config.output.kafka.topic.c_str(),
+                config.output.kafka.brokers.c_str(), static_cast<unsigned long long>(k.produced),
+                static_cast<unsigned long long>(k.message_bytes));
+    if (k.lost() != 0) {
+      std::printf("  kafka: %llu records lost: %llu failed, %llu undelivered at the end, %llu dropped\n",
+                  static_cast<unsigned long long>(k.lost()), static_cast<unsigned long long>(k.failed),
+                  static_cast<unsigned long long>(k.undelivered), static_cast<unsigned long long>(k.dropped));
+    }
+  }
+  if (s.records_lost() != 0) {
+    std::printf("LOST: %llu of %llu records did not reach every output (exit status %d)\n",
+                static_cast<unsigned long long>(s.records_lost()), static_cast<unsigned long long>(s.records),
+                kExitRecordsLost);
+  }
 }
 
 // One source at most: files or interfaces; exactly one to run.
@@ -135,6 +152,7 @@ int run_capture(const Config& config) {
     spdlog::error("{}", *problem);
     return kExitBadConfig;
   }
+  check_outputs(config);
   ServiceNotifier notifier;
   RunningPipeline running;
   SignalWatcher signals({
@@ -199,6 +217,10 @@ int run_capture(const Config& config) {
     spdlog::error("the capture ended by itself (see above); records of every flow were written");
     return kExitFailure;
   }
+  if (summary.records_lost() != 0) {
+    spdlog::error("{} record(s) were lost (see above)", summary.records_lost());
+    return kExitRecordsLost;
+  }
   return capture.files() != nullptr && capture.files()->had_unreadable_input() ? kExitInputUnreadable : kExitOk;
 }
 
@@ -236,6 +258,7 @@ int run_flowfeatd(int argc, const char* const* argv) {
     }
     if (command_line.check_config) {
       output_schema(config);  // the columns and the ground-truth file must work too
+      check_outputs(config);
       if (auto problem = source_problem(config, false)) {
         spdlog::error("{}", *problem);
         return kExitBadConfig;
@@ -247,6 +270,9 @@ int run_flowfeatd(int argc, const char* const* argv) {
   } catch (const PipelineSetupError& e) {
     spdlog::error("{}", e.what());
     return kExitBadConfig;
+  } catch (const OutputUnavailableError& e) {
+    spdlog::error("{}", e.what());
+    return kExitFailure;
   } catch (const CaptureOpenError& e) {
     spdlog::error("{}", e.what());
     return kExitFailure;

@@ -1,5 +1,8 @@
 #include "config_fields.hpp"
 
+#include "flowfeat/core/sensor_id.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -204,7 +207,44 @@ std::optional<std::string> parse_path(std::string_view text, std::string& out) {
   return std::nullopt;
 }
 
-constexpr std::array<Field, 50> field_table{{
+// host:port[,host:port...], as bootstrap.servers takes it; empty = none given yet.
+std::optional<std::string> parse_brokers(std::string_view text, std::string& out) {
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view broker = text.substr(start, comma - start);
+    const std::size_t colon = broker.rfind(':');
+    std::uint32_t port = 0;
+    if (colon == std::string_view::npos || colon == 0 || parse_range(broker.substr(colon + 1), 1, 65535, port)) {
+      return "expected host:port[,host:port...], got " + quote(text);
+    }
+    start = comma + 1;
+  }
+  out = std::string(text);
+  return std::nullopt;
+}
+
+// A librdkafka property as "name=value": a dotted lower-case name and any value.
+std::optional<std::string> parse_property(std::string_view text, std::vector<std::string>& out) {
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0) return "expected name=value, got " + quote(text);
+  for (char c : text.substr(0, equals)) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_')) {
+      return quote(text.substr(0, equals)) + " is not a property name";
+    }
+  }
+  out.emplace_back(text);
+  return std::nullopt;
+}
+
+// Empty (the host name) or a sensor id.
+std::optional<std::string> parse_sensor_id(std::string_view text, std::string& out) {
+  if (!text.empty() && !is_sensor_id(text)) return quote(text) + " is not a sensor id";
+  out = std::string(text);
+  return std::nullopt;
+}
+
+constexpr std::array<Field, 64> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -323,6 +363,8 @@ constexpr std::array<Field, 50> field_table{{
      [](Config& c, std::string_view t) { return take_text(t, c.standardize.state_file); }},
     {"standardize.save_interval", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.standardize.save_interval_ms); }},
+    {"output.files", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.output.files); }},
     {"output.directory", ValueType::text, "a non-empty path",
      [](Config& c, std::string_view t) { return parse_path(t, c.output.directory); }},
     {"output.format", ValueType::text, "csv, jsonl",
@@ -337,6 +379,60 @@ constexpr std::array<Field, 50> field_table{{
      [](Config& c, std::string_view t) { return parse_range(t, 0, max_records, c.output.keep_files); }},
     {"output.keep_bytes", ValueType::count, "0..1000000000000000 bytes, 0 = keep all",
      [](Config& c, std::string_view t) { return parse_range(t, 0, max_records * 1000, c.output.keep_bytes); }},
+    {"output.kafka.enabled", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.output.kafka.enabled); }},
+    {"output.kafka.brokers", ValueType::text, "host:port[,host:port...], empty = none",
+     [](Config& c, std::string_view t) { return parse_brokers(t, c.output.kafka.brokers); }},
+    {"output.kafka.topic", ValueType::text, "a topic name: 1..249 of a-z A-Z 0-9 . _ -",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       if (t.empty() || t.size() > 249 || t == "." || t == "..") return quote(t) + " is not a topic name";
+       for (char ch : t) {
+         const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                         ch == '.' || ch == '_' || ch == '-';
+         if (!ok) return quote(t) + " is not a topic name";
+       }
+       c.output.kafka.topic = std::string(t);
+       return std::nullopt;
+     }},
+    {"output.kafka.key", ValueType::text, "src_ip, dst_ip, flow, none",
+     [](Config& c, std::string_view t) {
+       return parse_choice(t, {"src_ip", "dst_ip", "flow", "none"}, c.output.kafka.key);
+     }},
+    {"output.kafka.compression", ValueType::text, "zstd, lz4, snappy, gzip, none",
+     [](Config& c, std::string_view t) {
+       return parse_choice(t, {"zstd", "lz4", "snappy", "gzip", "none"}, c.output.kafka.compression);
+     }},
+    {"output.kafka.linger", ValueType::seconds, "0..900 seconds",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::uint64_t ms = 0;
+       if (auto problem = parse_seconds_or_off(t, ms)) return problem;
+       if (ms > 900'000) return out_of_range(t);
+       c.output.kafka.linger_ms = ms;
+       return std::nullopt;
+     }},
+    {"output.kafka.batch_bytes", ValueType::count, "1..2147483647 bytes",
+     [](Config& c, std::string_view t) { return parse_range(t, 1, 2'147'483'647, c.output.kafka.batch_bytes); }},
+    {"output.kafka.queue_messages", ValueType::count, "1..2147483647 messages",
+     [](Config& c, std::string_view t) {
+       return parse_range(t, 1, 2'147'483'647, c.output.kafka.queue_messages);
+     }},
+    {"output.kafka.max_wait", ValueType::seconds, "0..3600 seconds",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       std::uint64_t ms = 0;
+       if (auto problem = parse_seconds_or_off(t, ms)) return problem;
+       if (ms > 3'600'000) return out_of_range(t);
+       c.output.kafka.max_wait_ms = ms;
+       return std::nullopt;
+     }},
+    {"output.kafka.connect_timeout", ValueType::seconds, "0.001..86400 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds(t, c.output.kafka.connect_timeout_ms); }},
+    {"output.kafka.flush_timeout", ValueType::seconds, "0.001..86400 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds(t, c.output.kafka.flush_timeout_ms); }},
+    {"output.kafka.properties", ValueType::text_map, "librdkafka properties (name: value), checked by librdkafka",
+     [](Config& c, std::string_view t) { return parse_property(t, c.output.kafka.properties); },
+     [](Config& c) { c.output.kafka.properties.clear(); }},
+    {"sensor.id", ValueType::text, "1..64 of letters, digits, '.', '_', '-', ':', empty = the host name",
+     [](Config& c, std::string_view t) { return parse_sensor_id(t, c.sensor.id); }},
     {"metrics.enabled", ValueType::boolean, "true, false",
      [](Config& c, std::string_view t) { return parse_bool(t, c.metrics.enabled); }},
     {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or 0.0.0.0:9877",
@@ -369,6 +465,7 @@ std::string_view type_name(ValueType type) {
     case ValueType::boolean: return "true or false";
     case ValueType::text: return "a string";
     case ValueType::text_list: return "a list of strings";
+    case ValueType::text_map: return "a map of names to values";
   }
   return "a value";
 }

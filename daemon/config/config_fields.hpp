@@ -17,6 +17,7 @@ enum class ValueType {
   boolean,    // true or false
   text,       // any string (the field may restrict it to a set)
   text_list,  // list of strings
+  text_map,   // map of names to strings, each element assigned as "name=value"
 };
 
 struct Field {
@@ -26,7 +27,7 @@ struct Field {
   // Parses one value (one element for text_list) into config; returns the problem, without the
   // allowed part, when the text is not acceptable.
   std::optional<std::string> (*assign)(Config& config, std::string_view text);
-  // text_list only: empties the list before the elements are assigned.
+  // text_list and text_map only: empties the list before the elements are assigned.
   void (*clear)(Config& config) = nullptr;
 };
 

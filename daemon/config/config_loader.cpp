@@ -131,6 +131,10 @@ class Walker {
       visit_list(field, path, key, value);
       return;
     }
+    if (field.type == ValueType::text_map) {
+      visit_text_map(field, path, key, value);
+      return;
+    }
     if (!value.IsScalar()) {
       report(path, "expected " + std::string(type_name(field.type)) + ", got " + describe(value) +
                        allowed_suffix(field),
@@ -166,6 +170,25 @@ class Walker {
         report(element_path, "expected a string, got " + describe(element), mark);
       } else if (auto problem = field.assign(config_, element.Scalar())) {
         report(element_path, *problem, mark);
+      }
+    }
+  }
+
+  void visit_text_map(const Field& field, const std::string& path, const YAML::Node& key, const YAML::Node& value) {
+    field.clear(config_);
+    if (value.IsNull()) return;
+    if (!value.IsMap()) {
+      report(path, "expected a map of names to values, got " + describe(value) + allowed_suffix(field), key.Mark());
+      return;
+    }
+    for (const auto& entry : value) {
+      const YAML::Node& name = entry.first;
+      const YAML::Node& element = entry.second;
+      if (!name.IsScalar() || !element.IsScalar()) {
+        report(path, "expected name: value pairs of strings, got " + describe(name) + ": " + describe(element),
+               name.Mark());
+      } else if (auto problem = field.assign(config_, name.Scalar() + "=" + element.Scalar())) {
+        report(path + "." + name.Scalar(), *problem, name.Mark());
       }
     }
   }

@@ -14,11 +14,13 @@ namespace flowfeat::metrics_detail {
 inline constexpr std::array<std::string_view, 3> kDropPlaces{"kernel", "interface", "queue"};
 inline constexpr std::array<std::string_view, 3> kEndReasons{"idle", "active", "evicted"};
 inline constexpr std::array<std::string_view, 2> kLabelValues{"0", "1"};
+inline constexpr std::array<std::string_view, 5> kKafkaMessageStates{"produced", "delivered", "failed", "undelivered",
+                                                                     "dropped"};
 
 inline constexpr MetricType kCounter = MetricType::kCounter;
 inline constexpr MetricType kGauge = MetricType::kGauge;
 
-inline constexpr std::array<MetricDescription, 23> kCatalog{{
+inline constexpr std::array<MetricDescription, 30> kCatalog{{
     {"flowfeat_build_info", kGauge, "version", {}, "Always 1; the version label names the running flowfeat build"},
     {"flowfeat_packets_received_total", kCounter, "source", {}, "Packets read from a capture source"},
     {"flowfeat_received_bytes_total",
@@ -79,6 +81,21 @@ inline constexpr std::array<MetricDescription, 23> kCatalog{{
     {"flowfeat_stage_errors_total", kCounter, "stage", {}, "Errors caught in a pipeline stage"},
     {"flowfeat_records_labeled_total", kCounter, "label", kLabelValues,
      "Records labeled from the ground truth: 1 matched a ground-truth row, 0 did not"},
+    {"flowfeat_kafka_messages_total", kCounter, "state", kKafkaMessageStates,
+     "Kafka messages (one per record): produced into the local queue, delivered (acknowledged with acks=all), "
+     "failed (refused by the cluster or timed out), undelivered (still queued when the flush timeout ran out at "
+     "the end), dropped (never produced: the queue stayed full)"},
+    {"flowfeat_kafka_message_bytes_total", kCounter, "", {},
+     "Bytes of the Kafka messages produced (keys and values, before compression)"},
+    {"flowfeat_kafka_sent_bytes_total", kCounter, "", {},
+     "Bytes sent to the Kafka brokers: compressed batches, retries and protocol requests included"},
+    {"flowfeat_kafka_retries_total", kCounter, "", {},
+     "Produce requests sent to a Kafka broker again (a broker restarting, a connection lost)"},
+    {"flowfeat_kafka_queue_messages", kGauge, "", {},
+     "Kafka messages waiting for delivery: in the producer's local queue or in flight"},
+    {"flowfeat_kafka_brokers_up", kGauge, "", {}, "Kafka brokers with an open connection"},
+    {"flowfeat_kafka_rtt_seconds", kGauge, "", {},
+     "Mean round trip of requests to the Kafka brokers that are up, in seconds"},
 }};
 
 // Position of a family in kCatalog. Used in constant expressions, where a misspelt name fails the

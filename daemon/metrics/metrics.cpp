@@ -52,6 +52,13 @@ constexpr std::size_t kHostWindowOverflows = index_of("flowfeat_host_window_over
 constexpr std::size_t kStandardizerSamples = index_of("flowfeat_standardizer_samples");
 constexpr std::size_t kStageErrors = index_of("flowfeat_stage_errors_total");
 constexpr std::size_t kRecordsLabeled = index_of("flowfeat_records_labeled_total");
+constexpr std::size_t kKafkaMessages = index_of("flowfeat_kafka_messages_total");
+constexpr std::size_t kKafkaMessageBytes = index_of("flowfeat_kafka_message_bytes_total");
+constexpr std::size_t kKafkaSentBytes = index_of("flowfeat_kafka_sent_bytes_total");
+constexpr std::size_t kKafkaRetries = index_of("flowfeat_kafka_retries_total");
+constexpr std::size_t kKafkaQueueMessages = index_of("flowfeat_kafka_queue_messages");
+constexpr std::size_t kKafkaBrokersUp = index_of("flowfeat_kafka_brokers_up");
+constexpr std::size_t kKafkaRtt = index_of("flowfeat_kafka_rtt_seconds");
 
 // Two server threads, so a second scraper (someone with curl) still gets in while Prometheus holds
 // a keep-alive connection.
@@ -243,5 +250,12 @@ Counter& Metrics::host_window_overflows() { return impl_->counter(kHostWindowOve
 Gauge& Metrics::standardizer_samples() { return impl_->gauge(kStandardizerSamples, ""); }
 Counter& Metrics::stage_errors(std::string_view stage) { return impl_->counter(kStageErrors, stage); }
 Counter& Metrics::records_labeled(std::string_view label) { return impl_->counter(kRecordsLabeled, label); }
+Counter& Metrics::kafka_messages(std::string_view state) { return impl_->counter(kKafkaMessages, state); }
+Counter& Metrics::kafka_message_bytes() { return impl_->counter(kKafkaMessageBytes, ""); }
+Counter& Metrics::kafka_sent_bytes() { return impl_->counter(kKafkaSentBytes, ""); }
+Counter& Metrics::kafka_retries() { return impl_->counter(kKafkaRetries, ""); }
+Gauge& Metrics::kafka_queue_messages() { return impl_->gauge(kKafkaQueueMessages, ""); }
+Gauge& Metrics::kafka_brokers_up() { return impl_->gauge(kKafkaBrokersUp, ""); }
+Gauge& Metrics::kafka_rtt_seconds() { return impl_->gauge(kKafkaRtt, ""); }
 
 }  // namespace flowfeat

@@ -35,6 +35,10 @@ std::uint64_t PipelineSummary::packets_ignored_total() const noexcept {
   return std::accumulate(packets_ignored.begin(), packets_ignored.end(), std::uint64_t{0});
 }
 
+std::uint64_t PipelineSummary::records_lost() const noexcept {
+  return (files ? files->records_dropped : 0) + (kafka ? kafka->lost() : 0);
+}
+
 namespace {
 
 constexpr std::uint64_t kProgressEverySlots = 32;  // about 64 k packets
@@ -46,11 +50,24 @@ std::shared_ptr<const GroundTruth> shared_ground_truth(const LabelsConfig& label
 }
 
 std::unique_ptr<RotatingFileSink> make_file_sink(const Config& config, const OutputLayout& layout,
-                                                 const std::function<std::uint64_t()>& clock) {
+                                                 const std::function<std::uint64_t()>& clock, bool write_files) {
+  if (!write_files || !config.output.files) return nullptr;
   try {
     return std::make_unique<RotatingFileSink>(rotation_options(config.output), layout, clock);
   } catch (const std::exception& e) {
     throw PipelineSetupError(std::string("output.directory: ") + e.what());
+  }
+}
+
+std::unique_ptr<KafkaSink> make_kafka_sink(const Config& config, const Schema& schema, Admission admission,
+                                           const std::atomic<bool>* stopping) {
+  if (!config.output.kafka.enabled) return nullptr;
+  try {
+    return std::make_unique<KafkaSink>(kafka_options(config, schema, admission == Admission::kWait, stopping));
+  } catch (const KafkaSettingsError& e) {
+    throw PipelineSetupError(e.what());
+  } catch (const KafkaUnavailableError& e) {
+    throw OutputUnavailableError(e.what());
   }
 }
 
@@ -89,9 +106,10 @@ class Pipeline::Impl {
                      {.state_file = options_.write_files ? state_file_path(config) : std::filesystem::path(),
                       .save_interval_ms = config.standardize.save_interval_ms},
                      options_.wall_clock, metrics),
-        sink_(options_.write_files ? make_file_sink(config, layout_, options_.wall_clock) : nullptr,
-              options_.consumer, options_.wall_clock, metrics),
-        format_(sink_.formatter()),
+        sink_(make_file_sink(config, layout_, options_.wall_clock, options_.write_files),
+              make_kafka_sink(config, schema_, options_.admission, &stop_), options_.consumer, options_.wall_clock,
+              metrics),
+        format_(layout_, sink_.row_formats()),
         depth_shards_(metrics.queue_depth("flow")),
         depth_enrich_(metrics.queue_depth("enrich")),
         depth_standardize_(metrics.queue_depth("standardize")),
@@ -339,6 +357,7 @@ PipelineSummary Pipeline::Impl::summarize(const std::vector<std::unique_ptr<Capt
   summary.window = window_.stats();
   summary.records = sink_.records();
   if (const SinkStats* files = sink_.file_stats()) summary.files = *files;
+  if (const KafkaStats* kafka = sink_.kafka_stats()) summary.kafka = *kafka;
   if (const Standardizer* s = standardize_.standardizer()) summary.standardizer_samples = s->samples();
   summary.seconds = seconds;
   return summary;
@@ -355,6 +374,20 @@ void Pipeline::reload_labels() { impl_->reload_labels(); }
 std::uint64_t Pipeline::last_progress_ms() const noexcept { return impl_->last_progress_ms(); }
 void Pipeline::request_stop() noexcept { impl_->request_stop(); }
 void Pipeline::request_rotation() noexcept { impl_->request_rotation(); }
+
+void check_outputs(const Config& config) {
+  const KafkaConfig& kafka = config.output.kafka;
+  if (!config.output.files && !kafka.enabled) {
+    throw PipelineSetupError("output.files: false and output.kafka.enabled: false; the records would go nowhere");
+  }
+  if (!kafka.enabled) return;
+  if (kafka.brokers.empty()) throw PipelineSetupError("output.kafka.brokers: Kafka is enabled but no broker is given");
+  try {
+    check_kafka_settings(kafka_options(config, output_schema(config), true, nullptr));
+  } catch (const KafkaSettingsError& e) {
+    throw PipelineSetupError(e.what());
+  }
+}
 
 Schema output_schema(const Config& config) {
   standardized_fields(config.standardize);  // throws on a column that does not exist

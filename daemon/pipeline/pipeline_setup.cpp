@@ -2,12 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <system_error>
 #include <thread>
 
+#include "flowfeat/core/sensor_id.hpp"
 #include "flowfeat/pipeline/pipeline.hpp"
 #include "flowfeat/standardize/standardize_mode.hpp"
 #include "flowfeat/standardize/state_file_error.hpp"
@@ -123,7 +127,45 @@ OutputLayout output_layout(const Config& config, const GroundTruth* truth, const
   layout.encoding_columns = encoder.column_names();
   layout.derived = true;
   if (config.standardize.mode != "off") layout.standardized_columns = config.standardize.columns;
+  layout.sensor = sensor_id(config.sensor);
   return layout;
+}
+
+std::string sensor_id(const SensorConfig& sensor) {
+  if (!sensor.id.empty()) return sensor.id;
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "flowfeat";
+  std::string id(name, std::min(std::strlen(name), kMaxSensorIdChars));
+  for (char& c : id) {
+    if (!is_sensor_id(std::string_view(&c, 1))) c = '-';
+  }
+  return id;
+}
+
+KafkaSinkOptions kafka_options(const Config& config, const Schema& schema, bool never_drop,
+                               const std::atomic<bool>* stopping) {
+  const KafkaConfig& kafka = config.output.kafka;
+  KafkaSinkOptions options;
+  options.brokers = kafka.brokers;
+  options.topic = kafka.topic;
+  options.key = kafka.key == "dst_ip" ? KafkaKey::kDstIp
+                : kafka.key == "flow" ? KafkaKey::kFlow
+                : kafka.key == "none" ? KafkaKey::kNone
+                                      : KafkaKey::kSrcIp;
+  options.compression = kafka.compression;
+  options.linger_ms = kafka.linger_ms;
+  options.batch_bytes = kafka.batch_bytes;
+  options.queue_messages = kafka.queue_messages;
+  options.properties = kafka.properties;
+  options.never_drop = never_drop;
+  options.max_wait_ms = kafka.max_wait_ms;
+  options.connect_timeout_ms = kafka.connect_timeout_ms;
+  options.flush_timeout_ms = kafka.flush_timeout_ms;
+  options.stopping = stopping;
+  options.sensor = sensor_id(config.sensor);
+  options.schema_version = std::string(kRecordSchemaVersion);
+  options.schema_fingerprint = schema.fingerprint();
+  return options;
 }
 
 RotationOptions rotation_options(const OutputConfig& output) {

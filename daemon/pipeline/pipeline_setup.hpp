@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "flowfeat/enrich/quantile_flags.hpp"
 #include "flowfeat/flow/flow_table.hpp"
 #include "flowfeat/sink/output_layout.hpp"
+#include "flowfeat/sink/kafka/kafka_options.hpp"
 #include "flowfeat/sink/rotating_file_sink.hpp"
 #include "flowfeat/standardize/standardizer.hpp"
 #include "flowfeat/window/host_window.hpp"
@@ -45,5 +47,13 @@ std::optional<Standardizer> make_standardizer(const Config& config, bool load_st
 OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder);
 
 RotationOptions rotation_options(const OutputConfig& output);
+
+// sensor.id, or the host name when it is empty (cut and cleaned to a sensor id).
+std::string sensor_id(const SensorConfig& sensor);
+
+// The Kafka sink of output.kafka, with the schema's headers. never_drop for replays (wait, never
+// drop); stopping is read while the sink waits.
+KafkaSinkOptions kafka_options(const Config& config, const Schema& schema, bool never_drop,
+                               const std::atomic<bool>* stopping);
 
 }  // namespace flowfeat::pipeline_detail

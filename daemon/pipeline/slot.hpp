@@ -1,11 +1,14 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "flowfeat/core/feature_record.hpp"
 #include "flowfeat/core/flow_record.hpp"
 #include "flowfeat/core/packet_batch.hpp"
+#include "flowfeat/sink/record_formatter.hpp"
 
 namespace flowfeat::pipeline_detail {
 
@@ -18,6 +21,17 @@ struct ShardOutput {
   void clear() noexcept {
     starts.clear();
     ends.clear();
+  }
+};
+
+// Records formatted one row after another; text is kept (and grows) with the slot.
+struct FormattedRows {
+  std::vector<char> text;
+  std::vector<std::size_t> ends;  // end of record i's row in text
+
+  std::string_view row(std::size_t i) const noexcept {
+    const std::size_t start = i == 0 ? 0 : ends[i - 1];
+    return {text.data() + start, ends[i] - start};
   }
 };
 
@@ -37,8 +51,8 @@ struct Slot {
   std::vector<ShardOutput> shard_outputs;
   std::uint32_t shards_done = 0;     // counted by the window stage
   std::vector<FeatureRecord> records;
-  std::vector<char> text;              // the records formatted for the files, one row after another
-  std::vector<std::size_t> row_ends;   // end of record i's row in text
+  // The records formatted by the format stage, by OutputFormat, for the sinks that take that format.
+  std::array<FormattedRows, kOutputFormatCount> rows;
 
   explicit Slot(std::size_t shards) : shard_outputs(shards) {}
 
@@ -53,7 +67,7 @@ struct Slot {
     for (ShardOutput& out : shard_outputs) out.clear();
     shards_done = 0;
     records.clear();
-    row_ends.clear();
+    for (FormattedRows& formatted : rows) formatted.ends.clear();
   }
 };
 

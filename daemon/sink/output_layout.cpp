@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "flowfeat/core/feature_record.hpp"
+#include "flowfeat/core/sensor_id.hpp"
 #include "flowfeat/core/standardized_columns.hpp"
 
 namespace flowfeat {
@@ -128,6 +129,10 @@ Schema OutputLayout::schema() const {
     throw std::invalid_argument("output layout has " + std::to_string(standardized_columns.size()) +
                                 " standardized columns; at most " + std::to_string(kMaxStandardizedColumns));
   }
+  if (!is_sensor_id(sensor)) {
+    throw std::invalid_argument("output layout: the sensor \"" + sensor +
+                                "\" is not 1..64 letters, digits, '.', '_', '-' or ':'");
+  }
   using enum ColumnType;
   using G = ColumnGroup;
   Schema schema = Schema::flow_record();
@@ -160,6 +165,8 @@ Schema OutputLayout::schema() const {
     schema.append({name + "_z", kFloat, G::kStandardized,
                    "z-score of " + name + ": (x - mean) / std, online mean and population std; 0 when std is 0"});
   }
+  schema.append({"sensor", kString, G::kSensor,
+                 "the sensor that made the record (sensor.id, default the host name); the same in every record of a run"});
   return schema;
 }
 

@@ -8,6 +8,7 @@
 #include "field_text.hpp"
 #include "flowfeat/core/feature_record.hpp"
 #include "flowfeat/core/flow_record.hpp"
+#include "flowfeat/core/sensor_id.hpp"
 #include "flowfeat/sink/output_layout.hpp"
 #include "flowfeat/sink/schema.hpp"
 
@@ -52,6 +53,7 @@ struct LayoutShape {
   std::size_t encodings = 0;
   bool derived = false;
   std::size_t standardized = 0;
+  std::string_view sensor;  // the layout's own string
 
   explicit LayoutShape(const OutputLayout& layout) noexcept
       : fans(layout.fans),
@@ -59,7 +61,8 @@ struct LayoutShape {
         attack_cat(layout.attack_cat),
         encodings(layout.encoding_columns.size()),
         derived(layout.derived),
-        standardized(layout.standardized_columns.size()) {}
+        standardized(layout.standardized_columns.size()),
+        sensor(layout.sensor) {}
 };
 
 template <class Fields>
@@ -92,6 +95,7 @@ void put_feature_fields(Fields& f, const FeatureRecord& r, const LayoutShape& sh
   for (std::size_t i = 0; i < shape.standardized; ++i) {
     f.real(r.standardized[i]);
   }
+  f.text(shape.sensor);
 }
 
 // Most characters of a column's value before quoting or escaping: the text columns are the two
@@ -112,6 +116,9 @@ inline std::size_t max_raw_value_chars(const Column& column) noexcept {
   }
   if (column.name == "attack_cat") {
     return std::tuple_size_v<decltype(LabelVerdict::attack_category)>;
+  }
+  if (column.group == ColumnGroup::kSensor) {
+    return kMaxSensorIdChars;
   }
   return kMaxIpChars;
 }

@@ -1,5 +1,8 @@
 #include "flowfeat/sink/schema.hpp"
 
+#include <cstdint>
+#include <cstdio>
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
@@ -38,6 +41,8 @@ std::string_view to_string(ColumnGroup group) noexcept {
       return "derived";
     case ColumnGroup::kStandardized:
       return "standardized";
+    case ColumnGroup::kSensor:
+      return "sensor";
   }
   return "unknown";
 }
@@ -185,6 +190,26 @@ std::string Schema::to_markdown() const {
              " | " + markdown_cell(column.description) + " |\n";
   }
   return table;
+}
+
+std::string Schema::fingerprint() const {
+  // FNV-1a over "name:type\n" of every column: stable across builds and platforms.
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  const auto mix = [&hash](std::string_view text) {
+    for (const char c : text) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001b3ull;
+    }
+  };
+  for (const Column& column : columns_) {
+    mix(column.name);
+    mix(":");
+    mix(to_string(column.type));
+    mix("\n");
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
 }
 
 }  // namespace flowfeat

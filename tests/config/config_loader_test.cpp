@@ -195,7 +195,7 @@ TEST(ConfigLoader, WrongNodeTypes) {
             std::vector<std::string>{"flows.dpi: expected a map with the keys enabled, packets, got a list"});
   EXPECT_EQ(problems_of("- flows\n"),
             std::vector<std::string>{"expected a map with the sections flows, input, capture, pipeline, window, labels, "
-                                     "features, standardize, output, metrics, process, logging, got a list"});
+                                     "features, standardize, output, sensor, metrics, process, logging, got a list"});
 }
 
 TEST(ConfigLoader, ChoicesAreChecked) {
@@ -223,7 +223,7 @@ TEST(ConfigLoader, ChoicesAreChecked) {
 TEST(ConfigLoader, UnknownKeysAtEveryLevel) {
   EXPECT_EQ(problems_of("flow:\n  idle_timeout: 5\n"),
             std::vector<std::string>{"flow: unknown key (expected one of: flows, input, capture, pipeline, window, labels, "
-                                     "features, standardize, output, metrics, process, logging)"});
+                                     "features, standardize, output, sensor, metrics, process, logging)"});
   EXPECT_EQ(problems_of("flows:\n  idle_timout: 5\n"),
             std::vector<std::string>{"flows.idle_timout: unknown key (expected one of: idle_timeout, "
                                      "active_timeout, max_flows, decode_tunnels, reference_quirks, dpi)"});
@@ -582,9 +582,46 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
                                                "columns", "src_ip", "src_port", "dst_ip", "dst_port", "protocol",
                                                "label", "attack_cat", "features", "protocols", "quantile_warmup",
                                                "standardize", "mode", "columns", "half_life", "state_file",
-                                               "save_interval", "output", "directory", "format", "compression",
-                                               "rotate_bytes", "rotate_age", "keep_files", "keep_bytes", "metrics",
+                                               "save_interval", "output", "files", "directory", "format",
+                                               "compression", "rotate_bytes", "rotate_age", "keep_files", "keep_bytes",
+                                               "kafka", "enabled", "brokers", "topic", "key", "compression", "linger",
+                                               "batch_bytes", "queue_messages", "max_wait", "connect_timeout",
+                                               "flush_timeout", "properties", "sensor", "id", "metrics",
                                                "enabled", "listen", "process", "user", "group", "logging", "level"}));
+}
+
+TEST(ConfigLoader, KafkaKeys) {
+  const Config c = load_config_text(
+      "output:\n  files: false\n  kafka:\n    enabled: true\n    brokers: a:9092,b.example:19092\n"
+      "    topic: flows.v1\n    key: flow\n    compression: zstd\n    linger: 0\n    max_wait: 0.25\n"
+      "    properties:\n      security.protocol: SASL_SSL\n      sasl.mechanisms: PLAIN\n"
+      "sensor:\n  id: tap-3.dc1\n",
+      "test");
+  EXPECT_FALSE(c.output.files);
+  EXPECT_TRUE(c.output.kafka.enabled);
+  EXPECT_EQ(c.output.kafka.brokers, "a:9092,b.example:19092");
+  EXPECT_EQ(c.output.kafka.topic, "flows.v1");
+  EXPECT_EQ(c.output.kafka.key, "flow");
+  EXPECT_EQ(c.output.kafka.compression, "zstd");
+  EXPECT_EQ(c.output.kafka.linger_ms, 0u);
+  EXPECT_EQ(c.output.kafka.max_wait_ms, 250u);
+  EXPECT_EQ(c.output.kafka.properties,
+            (std::vector<std::string>{"security.protocol=SASL_SSL", "sasl.mechanisms=PLAIN"}));
+  EXPECT_EQ(c.sensor.id, "tap-3.dc1");
+}
+
+TEST(ConfigLoader, BadKafkaValuesAreNamed) {
+  const std::vector<std::string> problems = problems_of(
+      "output:\n  kafka:\n    brokers: nohostport\n    topic: \"has space\"\n    key: port\n"
+      "    properties: [a]\nsensor:\n  id: \"a,b\"\n");
+  ASSERT_EQ(problems.size(), 5u);
+  EXPECT_NE(problems[0].find("output.kafka.brokers: expected host:port"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("output.kafka.topic: \"has space\" is not a topic name"), std::string::npos) << problems[1];
+  EXPECT_NE(problems[2].find("output.kafka.key: \"port\" is not a valid value"), std::string::npos) << problems[2];
+  EXPECT_NE(problems[3].find("output.kafka.properties: expected a map of names to values"), std::string::npos)
+      << problems[3];
+  EXPECT_NE(problems[4].find("sensor.id: \"a,b\" is not a sensor id"), std::string::npos) << problems[4];
+  EXPECT_FALSE(problems_of("output:\n  kafka:\n    properties:\n      Bad-Name: 1\n").empty());
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ std::vector<FlowRecord> awkward_flows() {
 TEST(CsvRowFormatter, HeaderIsTheSchemaHeader) {
   const OutputLayout layout = OutputLayout::full_default();
   EXPECT_EQ(CsvRowFormatter(layout).file_header(), layout.schema().csv_header() + "\n");
-  EXPECT_EQ(CsvRowFormatter(flow_only()).file_header(), Schema::flow_record().csv_header() + "\n");
+  EXPECT_EQ(CsvRowFormatter(flow_only()).file_header(), Schema::flow_record().csv_header() + ",sensor\n");
 }
 
 TEST(CsvRowFormatter, FlowColumnsAreByteForByteWhatCsvWriterWrites) {
@@ -101,9 +101,9 @@ TEST(CsvRowFormatter, FlowColumnsAreByteForByteWhatCsvWriterWrites) {
   for (std::size_t i = 0; i < flows.size(); ++i) {
     FeatureRecord record = sample_feature(i);
     record.flow = flows[i];
-    EXPECT_EQ(format(flow_formatter, record), expected[i]);
-    const std::string full = format(full_formatter, record);
     const std::string flow_part = expected[i].substr(0, expected[i].size() - 1) + ",";
+    EXPECT_EQ(format(flow_formatter, record), flow_part + flow_only().sensor + "\n");
+    const std::string full = format(full_formatter, record);
     EXPECT_EQ(full.substr(0, flow_part.size()), flow_part);
   }
 }
@@ -140,9 +140,10 @@ TEST(CsvRowFormatter, AttackCategoryIsQuotedWhenNeeded) {
   FeatureRecord record = sample_feature(0);
   testing::set_text(record.verdict.attack_category, "Shell,\"code\"");
   const std::string line = format(CsvRowFormatter(layout), record);
-  EXPECT_EQ(line.substr(line.size() - 18), ",\"Shell,\"\"code\"\"\"\n");
+  EXPECT_EQ(line.substr(line.size() - 25), ",\"Shell,\"\"code\"\"\",sensor\n");
   record.verdict.attack_category.fill('y');  // no terminator: cut at the array
-  EXPECT_EQ(testing::parse_csv_text(format(CsvRowFormatter(layout), record)).at(0).back(), std::string(32, 'y'));
+  const std::vector<std::string> row = testing::parse_csv_text(format(CsvRowFormatter(layout), record)).at(0);
+  EXPECT_EQ(row.at(row.size() - 2), std::string(32, 'y'));
 }
 
 TEST(CsvRowFormatter, CountsAndFlagsHeldInDoublesPrintAsIntegers) {
@@ -185,7 +186,7 @@ TEST(CsvRowFormatter, EncodingBitsFollowTheColumnOrder) {
   FeatureRecord record = sample_feature(0);
   record.one_hot = 0b1010 | (std::uint64_t{1} << 63);  // bits beyond the columns are ignored
   const std::string line = format(CsvRowFormatter(layout), record);
-  EXPECT_EQ(line.substr(line.size() - 9), ",0,1,0,1\n");
+  EXPECT_EQ(line.substr(line.size() - 16), ",0,1,0,1,sensor\n");
 }
 
 // The worst record each column can hold, for the buffer bound.

@@ -145,6 +145,7 @@ inline std::vector<ExpectedField> expected_feature_fields(const FeatureRecord& r
   for (std::size_t i = 0; i < layout.standardized_columns.size(); ++i) {
     fields.push_back({Kind::kDouble, "", 0, r.standardized[i]});
   }
+  fields.push_back({Kind::kText, layout.sensor, 0, 0.0});
   return fields;
 }
 

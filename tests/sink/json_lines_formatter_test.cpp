@@ -79,7 +79,7 @@ TEST(JsonLinesFormatter, TextIsEscapedPerRfc8259) {
                       "\x7f caf\xc3\xa9\""),
             std::string::npos)
       << line;
-  EXPECT_NE(line.find(R"("attack_cat":"\u0008\u000c"})"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("attack_cat":"\u0008\u000c","sensor":"sensor"})"), std::string::npos) << line;
   const std::vector<JsonMember> members = parse_line(line);
   const Schema schema = layout.schema();
   EXPECT_EQ(members.at(*schema.index_of("application_name")).value, name);

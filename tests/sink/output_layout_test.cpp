@@ -30,7 +30,7 @@ TEST(OutputLayout, FullDefaultHasEveryGroupInOrder) {
   EXPECT_EQ(layout.standardized_columns.size(), 37u);
   const Schema schema = layout.schema();
   const std::size_t base = Schema::flow_record().size();
-  ASSERT_EQ(schema.size(), base + 4 + 2 + kSeedEncodings.size() + kDerivedFeatureCount + 37);
+  ASSERT_EQ(schema.size(), base + 4 + 2 + kSeedEncodings.size() + kDerivedFeatureCount + 37 + 1);
   const std::vector<std::string> names = names_of(schema);
   const std::vector<std::string> fans(names.begin() + static_cast<std::ptrdiff_t>(base),
                                       names.begin() + static_cast<std::ptrdiff_t>(base + 4));
@@ -48,7 +48,8 @@ TEST(OutputLayout, FullDefaultHasEveryGroupInOrder) {
     EXPECT_EQ(names[derived + kDerivedFeatureCount + i], layout.standardized_columns[i] + "_z");
   }
   EXPECT_EQ(names[derived + kDerivedFeatureCount], "bidirectional_packets_z");
-  EXPECT_EQ(names.back(), "flow_regularity_z");
+  EXPECT_EQ(names[names.size() - 2], "flow_regularity_z");
+  EXPECT_EQ(names.back(), "sensor");
   for (std::size_t i = 1; i < schema.size(); ++i) {
     EXPECT_LE(schema[i - 1].group, schema[i].group) << schema[i].name;
   }
@@ -91,15 +92,42 @@ TEST(OutputLayout, GroupsCanBeLeftOut) {
   OutputLayout layout;
   layout.fans = false;
   layout.derived = false;
-  EXPECT_EQ(layout.schema(), Schema::flow_record());
+  Schema flow_and_sensor = Schema::flow_record();
+  flow_and_sensor.append(layout.schema().columns().back());
+  EXPECT_EQ(layout.schema(), flow_and_sensor);
 
   layout.attack_cat = true;
   layout.encoding_columns = {"custom_bit"};
   layout.standardized_columns = {"src2dst_bytes"};
   const std::vector<std::string> names = names_of(layout.schema());
-  const std::vector<std::string> tail(names.end() - 3, names.end());
-  EXPECT_EQ(tail, (std::vector<std::string>{"attack_cat", "custom_bit", "src2dst_bytes_z"}));
-  EXPECT_EQ(layout.schema()[names.size() - 2].description, "one-hot encoding column, 1 or 0");
+  const std::vector<std::string> tail(names.end() - 4, names.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"attack_cat", "custom_bit", "src2dst_bytes_z", "sensor"}));
+  EXPECT_EQ(layout.schema()[names.size() - 3].description, "one-hot encoding column, 1 or 0");
+}
+
+TEST(OutputLayout, SensorIsTheLastColumnAndMustBeASensorId) {
+  OutputLayout layout;
+  layout.sensor = "tap-3.dc1:eth0";
+  EXPECT_EQ(layout.schema().columns().back().name, "sensor");
+  EXPECT_EQ(layout.schema().columns().back().group, ColumnGroup::kSensor);
+  for (const std::string& bad : std::vector<std::string>{"", "has space", "comma,", "quote\"", std::string(65, 'x')}) {
+    layout.sensor = bad;
+    EXPECT_THROW(layout.schema(), std::invalid_argument) << bad;
+  }
+}
+
+TEST(OutputLayout, FingerprintTellsLayoutsApart) {
+  OutputLayout layout = OutputLayout::full_default();
+  const std::string full = layout.schema().fingerprint();
+  EXPECT_EQ(full.size(), 16u);
+  EXPECT_EQ(full, OutputLayout::full_default().schema().fingerprint());  // stable
+  layout.sensor = "another";
+  EXPECT_EQ(layout.schema().fingerprint(), full);  // the sensor's value is not the layout
+  layout.attack_cat = false;
+  EXPECT_NE(layout.schema().fingerprint(), full);
+  layout.attack_cat = true;
+  std::swap(layout.standardized_columns[0], layout.standardized_columns[1]);
+  EXPECT_NE(layout.schema().fingerprint(), full);
 }
 
 TEST(OutputLayout, RejectsWhatARecordCannotCarry) {

@@ -30,6 +30,10 @@ struct CommandLine {
   std::optional<std::string> format;            // --format csv|jsonl
   std::optional<std::string> labels_file;       // --labels FILE
   std::optional<std::string> metrics_listen;    // --metrics-listen HOST:PORT
+  std::optional<std::string> kafka_brokers;     // --kafka-brokers HOST:PORT,...; turns the Kafka sink on
+  std::optional<std::string> kafka_topic;       // --kafka-topic NAME
+  std::optional<std::string> sensor_id;         // --sensor-id NAME
+  bool no_files = false;                        // --no-files
   bool no_dpi = false;                          // --no-dpi
   bool no_metrics = false;                      // --no-metrics
   bool check_config = false;                    // --check-config: validate, then exit

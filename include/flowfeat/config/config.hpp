@@ -96,8 +96,28 @@ struct StandardizeConfig {
   friend bool operator==(const StandardizeConfig&, const StandardizeConfig&) = default;
 };
 
+// Records streamed into Apache Kafka, one message per record (output.kafka.*).
+struct KafkaConfig {
+  bool enabled = false;                  // output.kafka.enabled
+  std::string brokers;                   // output.kafka.brokers: host:port,... (bootstrap.servers)
+  std::string topic = "flowfeat";        // output.kafka.topic
+  std::string key = "src_ip";            // output.kafka.key: src_ip, dst_ip, flow, none
+  std::string compression = "lz4";       // output.kafka.compression: zstd, lz4, snappy, gzip, none
+  std::uint64_t linger_ms = 20;          // output.kafka.linger (seconds in YAML): batching delay
+  std::uint64_t batch_bytes = 1u << 20;  // output.kafka.batch_bytes: largest batch of messages
+  std::uint64_t queue_messages = 100'000;  // output.kafka.queue_messages: local producer queue bound
+  std::uint64_t max_wait_ms = 1'000;     // output.kafka.max_wait (seconds): live capture's wait for queue room
+  std::uint64_t connect_timeout_ms = 30'000;  // output.kafka.connect_timeout (seconds)
+  std::uint64_t flush_timeout_ms = 30'000;    // output.kafka.flush_timeout (seconds)
+  // output.kafka.properties: librdkafka properties, "name=value", applied over the settings above.
+  std::vector<std::string> properties;
+
+  friend bool operator==(const KafkaConfig&, const KafkaConfig&) = default;
+};
+
 // Where records go.
 struct OutputConfig {
+  bool files = true;                          // output.files: rotating record files in output.directory
   std::string directory = "flowfeat-output";  // output.directory
   std::string format = "csv";                 // output.format: csv, jsonl
   std::string compression = "none";           // output.compression: none, gzip
@@ -105,8 +125,16 @@ struct OutputConfig {
   std::uint64_t rotate_age_ms = 3'600'000;    // output.rotate_age (seconds in YAML): 0 = no age rotation
   std::uint64_t keep_files = 0;               // output.keep_files: finished files kept, 0 = all
   std::uint64_t keep_bytes = 0;               // output.keep_bytes: bytes of finished files kept, 0 = all
+  KafkaConfig kafka;
 
   friend bool operator==(const OutputConfig&, const OutputConfig&) = default;
+};
+
+// What names this sensor in its records.
+struct SensorConfig {
+  std::string id;  // sensor.id: the sensor column and Kafka header; empty = the host name
+
+  friend bool operator==(const SensorConfig&, const SensorConfig&) = default;
 };
 
 // Prometheus endpoint.
@@ -143,6 +171,7 @@ struct Config {
   FeaturesConfig features;
   StandardizeConfig standardize;
   OutputConfig output;
+  SensorConfig sensor;
   MetricsConfig metrics;
   ProcessConfig process;
   LoggingConfig logging;

@@ -60,6 +60,13 @@ class Metrics {
   Gauge& standardizer_samples();                       // flowfeat_standardizer_samples
   Counter& stage_errors(std::string_view stage);       // flowfeat_stage_errors_total{stage}
   Counter& records_labeled(std::string_view label);    // flowfeat_records_labeled_total{label="0"|"1"}
+  Counter& kafka_messages(std::string_view state);     // flowfeat_kafka_messages_total{state}
+  Counter& kafka_message_bytes();                      // flowfeat_kafka_message_bytes_total
+  Counter& kafka_sent_bytes();                         // flowfeat_kafka_sent_bytes_total
+  Counter& kafka_retries();                            // flowfeat_kafka_retries_total
+  Gauge& kafka_queue_messages();                       // flowfeat_kafka_queue_messages
+  Gauge& kafka_brokers_up();                           // flowfeat_kafka_brokers_up
+  Gauge& kafka_rtt_seconds();                          // flowfeat_kafka_rtt_seconds
 
  private:
   struct Impl;

@@ -15,6 +15,7 @@
 #include "flowfeat/decode/decoder.hpp"
 #include "flowfeat/flow/flow_table.hpp"
 #include "flowfeat/metrics/metrics.hpp"
+#include "flowfeat/sink/kafka/kafka_options.hpp"
 #include "flowfeat/sink/rotating_file_sink.hpp"
 #include "flowfeat/sink/schema.hpp"
 #include "flowfeat/window/host_window.hpp"
@@ -25,6 +26,13 @@ namespace flowfeat {
 // not load, an output folder that cannot be written, a column that does not exist. The message
 // names the configuration key or the file.
 class PipelineSetupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An output the run needs cannot be reached: no Kafka broker answered a replay within
+// output.kafka.connect_timeout, or its topic does not exist. The message names the brokers or topic.
+class OutputUnavailableError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -45,7 +53,7 @@ using PipelineProgress =
 
 struct PipelineOptions {
   std::optional<DecoderOptions> decoder{};  // default: what the configuration asks for
-  bool write_files = true;                // rotating record files and the standardizer state file
+  bool write_files = true;                // record files (when output.files) and the standardizer state file
   std::function<void(const FeatureRecord&)> consumer{};  // also gets every record, in output order
   Admission admission = Admission::kWait;
   std::string source_name = "file";       // the source label of the packet metrics
@@ -73,10 +81,13 @@ struct PipelineSummary {
   HostWindowStats window;
   std::uint64_t records = 0;   // records that reached the sink stage
   std::optional<SinkStats> files;  // when writing files
+  std::optional<KafkaStats> kafka;  // when streaming into Kafka
   std::uint64_t standardizer_samples = 0;
   double seconds = 0.0;
 
   std::uint64_t packets_ignored_total() const noexcept;
+  // Records that reached the sink stage but not every output: not written to a file, not delivered.
+  std::uint64_t records_lost() const noexcept;
 };
 
 // The streaming pipeline: a capture thread reads and decodes packets into batches and feeds a oneTBB
@@ -134,6 +145,11 @@ class Pipeline {
 
 // The decoder options a configuration asks for.
 DecoderOptions decoder_options(const FlowConfig& flows);
+
+// Checks the outputs of a configuration beyond their keys: some output is on, Kafka has brokers and
+// librdkafka accepts its settings and properties (--check-config). Connects to nothing. Throws
+// PipelineSetupError naming the key.
+void check_outputs(const Config& config);
 
 // The columns a configuration produces (--print-schema); reads the ground-truth file's header when
 // one is configured. Throws PipelineSetupError as the constructor does.

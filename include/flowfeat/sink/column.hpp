@@ -21,6 +21,7 @@ enum class ColumnGroup : std::uint8_t {
   kEncoding,      // 7: one-hot encodings
   kDerived,       // 7: derived features
   kStandardized,  // 7: standardized columns
+  kSensor,        // 8: the sensor that made the record
 };
 
 // "string", "uint" or "float": the names printed by --print-schema.

@@ -22,15 +22,18 @@ struct OutputLayout {
                                                   // uint, kFlag uint 0/1
   std::vector<std::string> standardized_columns;  // source names; output "<name>_z" (float) from
                                                   // FeatureRecord::standardized[i]
+  std::string sensor = "sensor";                  // the last column, `sensor`: this value in every record
+                                                  // (sensor.id; letters, digits and . _ - : only)
 
   // Every group on, label and attack_cat included, with encoding_columns(kDefaultOneHotProtocols) and
   // default_standardized_columns(): the layout the README's column table shows.
   static OutputLayout full_default();
 
   // Schema::flow_record() followed by the enabled groups, in the order above, every column
-  // described. Throws std::invalid_argument when there are more than 64 encoding columns (one_hot
-  // has 64 bits), more than kMaxStandardizedColumns standardized ones, or a name is empty,
-  // duplicated or needs CSV quoting.
+  // described, and `sensor` last (so the positions of the other columns never move). Throws
+  // std::invalid_argument when there are more than 64 encoding columns (one_hot has 64 bits), more
+  // than kMaxStandardizedColumns standardized ones, a name is empty, duplicated or needs CSV
+  // quoting, or sensor is empty, longer than 64 characters or holds another character.
   Schema schema() const;
 
   friend bool operator==(const OutputLayout&, const OutputLayout&) = default;

@@ -11,6 +11,7 @@
 namespace flowfeat {
 
 enum class OutputFormat : std::uint8_t { kCsv, kJsonLines };
+inline constexpr std::size_t kOutputFormatCount = 2;
 
 // "csv" or "jsonl": the file name extension of the format.
 std::string_view file_extension(OutputFormat format) noexcept;

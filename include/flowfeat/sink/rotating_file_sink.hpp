@@ -13,6 +13,7 @@
 #include "flowfeat/sink/file_ops.hpp"
 #include "flowfeat/sink/output_layout.hpp"
 #include "flowfeat/sink/record_formatter.hpp"
+#include "flowfeat/sink/record_sink.hpp"
 
 namespace flowfeat {
 
@@ -77,7 +78,7 @@ struct SinkStats {
 // the file, so after close() records_written + records_dropped is the number of write() calls.
 //
 // Owned by one thread (the serial sink stage); not thread-safe.
-class RotatingFileSink {
+class RotatingFileSink final : public RecordSink {
  public:
   using WallClock = std::function<std::uint64_t()>;  // ms since the Unix epoch; injected so tests never sleep
 
@@ -88,7 +89,7 @@ class RotatingFileSink {
   RotatingFileSink(RotationOptions options, OutputLayout layout, WallClock clock, FileOps& ops = FileOps::system());
 
   // Finishes the current file as close() does.
-  ~RotatingFileSink();
+  ~RotatingFileSink() override;
 
   RotatingFileSink(const RotatingFileSink&) = delete;
   RotatingFileSink& operator=(const RotatingFileSink&) = delete;
@@ -104,17 +105,21 @@ class RotatingFileSink {
   // record of the layout is dropped and counted.
   void write_row(std::string_view row);
 
+  // RecordSink: the row as write_row() takes it.
+  OutputFormat row_format() const noexcept override { return options_.format; }
+  void write(const FeatureRecord&, std::string_view row) override { write_row(row); }
+
   // The formatter that writes this sink's rows; stateless, so other threads may use it.
   const RecordFormatter& formatter() const noexcept { return *formatter_; }
 
   // Finishes the current file if it has reached the age limit; call it when no records arrive.
-  void tick();
+  void tick() override;
 
   // Finishes the current file now; the next record starts a new one.
-  void rotate();
+  void rotate() override;
 
   // Finishes the current file. Idempotent.
-  void close();
+  void close() override;
 
   const SinkStats& stats() const noexcept { return stats_; }
 

@@ -11,6 +11,10 @@
 
 namespace flowfeat {
 
+// The version of the record specification the columns follow (the Kafka schema_version header);
+// raised when a column's meaning changes. Schema::fingerprint() tells the layouts of one version apart.
+inline constexpr std::string_view kRecordSchemaVersion = "1";
+
 // The ordered list of columns of an output record. Starts from the flow record's columns (groups
 // 1-4); the stages that add fan metrics, labels, encodings, derived and standardized columns
 // append theirs in that order. A plain value; build it at startup, then share it read-only.
@@ -39,6 +43,10 @@ class Schema {
   // One line per column, "name  type  description", names and types padded to a common width so
   // the first two whitespace-separated fields are the name and the type (--print-schema).
   std::string to_text() const;
+
+  // 16 hex digits that change whenever a column's name, type or position does: tells record
+  // layouts apart (the Kafka schema header).
+  std::string fingerprint() const;
 
   // A markdown table (position, name, type, group, description) for the documentation.
   std::string to_markdown() const;
