@@ -20,7 +20,7 @@ inline constexpr std::array<std::string_view, 5> kKafkaMessageStates{"produced",
 inline constexpr MetricType kCounter = MetricType::kCounter;
 inline constexpr MetricType kGauge = MetricType::kGauge;
 
-inline constexpr std::array<MetricDescription, 30> kCatalog{{
+inline constexpr std::array<MetricDescription, 31> kCatalog{{
     {"flowfeat_build_info", kGauge, "version", {}, "Always 1; the version label names the running flowfeat build"},
     {"flowfeat_packets_received_total", kCounter, "source", {}, "Packets read from a capture source"},
     {"flowfeat_received_bytes_total",
@@ -91,6 +91,8 @@ inline constexpr std::array<MetricDescription, 30> kCatalog{{
      "Bytes sent to the Kafka brokers: compressed batches, retries and protocol requests included"},
     {"flowfeat_kafka_retries_total", kCounter, "", {},
      "Produce requests sent to a Kafka broker again (a broker restarting, a connection lost)"},
+    {"flowfeat_kafka_disconnects_total", kCounter, "", {},
+     "Connections to a Kafka broker that were lost (a broker stopping or crashing, a network fault)"},
     {"flowfeat_kafka_queue_messages", kGauge, "", {},
      "Kafka messages waiting for delivery: in the producer's local queue or in flight"},
     {"flowfeat_kafka_brokers_up", kGauge, "", {}, "Kafka brokers with an open connection"},

@@ -56,6 +56,7 @@ constexpr std::size_t kKafkaMessages = index_of("flowfeat_kafka_messages_total")
 constexpr std::size_t kKafkaMessageBytes = index_of("flowfeat_kafka_message_bytes_total");
 constexpr std::size_t kKafkaSentBytes = index_of("flowfeat_kafka_sent_bytes_total");
 constexpr std::size_t kKafkaRetries = index_of("flowfeat_kafka_retries_total");
+constexpr std::size_t kKafkaDisconnects = index_of("flowfeat_kafka_disconnects_total");
 constexpr std::size_t kKafkaQueueMessages = index_of("flowfeat_kafka_queue_messages");
 constexpr std::size_t kKafkaBrokersUp = index_of("flowfeat_kafka_brokers_up");
 constexpr std::size_t kKafkaRtt = index_of("flowfeat_kafka_rtt_seconds");
@@ -254,6 +255,7 @@ Counter& Metrics::kafka_messages(std::string_view state) { return impl_->counter
 Counter& Metrics::kafka_message_bytes() { return impl_->counter(kKafkaMessageBytes, ""); }
 Counter& Metrics::kafka_sent_bytes() { return impl_->counter(kKafkaSentBytes, ""); }
 Counter& Metrics::kafka_retries() { return impl_->counter(kKafkaRetries, ""); }
+Counter& Metrics::kafka_disconnects() { return impl_->counter(kKafkaDisconnects, ""); }
 Gauge& Metrics::kafka_queue_messages() { return impl_->gauge(kKafkaQueueMessages, ""); }
 Gauge& Metrics::kafka_brokers_up() { return impl_->gauge(kKafkaBrokersUp, ""); }
 Gauge& Metrics::kafka_rtt_seconds() { return impl_->gauge(kKafkaRtt, ""); }

@@ -41,6 +41,7 @@ SinkStage::KafkaMetrics::KafkaMetrics(Metrics& metrics)
       message_bytes(metrics.kafka_message_bytes()),
       sent_bytes(metrics.kafka_sent_bytes()),
       retries(metrics.kafka_retries()),
+      disconnects(metrics.kafka_disconnects()),
       queued(metrics.kafka_queue_messages()),
       brokers_up(metrics.kafka_brokers_up()),
       rtt(metrics.kafka_rtt_seconds()) {}
@@ -106,6 +107,7 @@ void SinkStage::publish_kafka() {
   m.message_bytes.increment(delta(now.message_bytes, before.message_bytes));
   m.sent_bytes.increment(delta(now.sent_bytes, before.sent_bytes));
   m.retries.increment(delta(now.retries, before.retries));
+  m.disconnects.increment(delta(now.disconnects, before.disconnects));
   m.queued.set(static_cast<double>(now.queued));
   m.brokers_up.set(static_cast<double>(now.brokers_up));
   m.rtt.set(now.rtt_seconds);

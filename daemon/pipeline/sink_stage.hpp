@@ -64,6 +64,7 @@ class SinkStage {
     Counter& message_bytes;
     Counter& sent_bytes;
     Counter& retries;
+    Counter& disconnects;
     Gauge& queued;
     Gauge& brokers_up;
     Gauge& rtt;

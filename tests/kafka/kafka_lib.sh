@@ -97,7 +97,7 @@ kafka_wait_for() {
 # when NAME has no labels); empty when the endpoint does not answer.
 kafka_metric() {
   local port=$1 name=$2
-  curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null |
+  { curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null || true; } |
     awk -v n="$name" 'index($0, n) == 1 && (substr($0, length(n) + 1, 1) ~ /[ {]/) { s += $NF; found = 1 }
                       END { if (found) printf "%.0f\n", s }'
 }

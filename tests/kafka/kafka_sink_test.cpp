@@ -63,13 +63,14 @@ TEST(KafkaStatistics, ReadsBytesRetriesBrokersUpAndRoundTrip) {
     "name": "rdkafka#producer-1", "type": "producer", "tx_bytes": 123456, "msg_cnt": 7,
     "brokers": {
       "127.0.0.1:9092/bootstrap": {"nodeid": -1, "state": "UP", "txretries": 1, "rtt": {"avg": 9000, "cnt": 3}},
-      "127.0.0.1:9092/1": {"nodeid": 1, "state": "UP", "txretries": 4, "rtt": {"avg": 2000, "cnt": 10}},
+      "127.0.0.1:9092/1": {"nodeid": 1, "state": "UP", "txretries": 4, "disconnects": 2, "rtt": {"avg": 2000, "cnt": 10}},
       "127.0.0.1:9094/2": {"nodeid": 2, "state": "UP", "txretries": 0, "rtt": {"avg": 4000, "cnt": 5}},
       "127.0.0.1:9096/3": {"nodeid": 3, "state": "DOWN", "txretries": 2, "rtt": {"avg": 0, "cnt": 0}}
     }})");
   ASSERT_TRUE(stats.has_value());
   EXPECT_EQ(stats->sent_bytes, 123456u);
   EXPECT_EQ(stats->retries, 7u);     // every broker entry's retries
+  EXPECT_EQ(stats->disconnects, 2u);
   EXPECT_EQ(stats->brokers_up, 2u);  // the bootstrap entry and the broker down do not count
   EXPECT_DOUBLE_EQ(stats->rtt_seconds, 0.003);
 }

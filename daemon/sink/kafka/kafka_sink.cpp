@@ -221,6 +221,7 @@ class KafkaSink::Producer {
     if (const auto parsed = parse_producer_statistics(std::string_view(json, size))) {
       self.stats_.sent_bytes = parsed->sent_bytes;
       self.stats_.retries = std::max(self.stats_.retries, parsed->retries);
+      self.stats_.disconnects = std::max(self.stats_.disconnects, parsed->disconnects);
       self.stats_.brokers_up = parsed->brokers_up;
       self.stats_.rtt_seconds = parsed->rtt_seconds;
       if (self.outage_ && parsed->brokers_up > 0) {

@@ -17,6 +17,7 @@ std::optional<ProducerStatistics> parse_producer_statistics(std::string_view jso
     const nlohmann::json& b = broker.value();
     if (!b.is_object()) continue;
     stats.retries += b.value("txretries", std::uint64_t{0});
+    stats.disconnects += b.value("disconnects", std::uint64_t{0});
     if (b.value("nodeid", -1) < 0 || b.value("state", std::string()) != "UP") continue;
     ++stats.brokers_up;
     const auto rtt = b.find("rtt");

@@ -11,6 +11,7 @@ namespace flowfeat::kafka_detail {
 struct ProducerStatistics {
   std::uint64_t sent_bytes = 0;  // tx_bytes: everything sent to the brokers
   std::uint64_t retries = 0;     // brokers[*].txretries, summed
+  std::uint64_t disconnects = 0; // brokers[*].disconnects, summed: connections lost
   std::uint64_t brokers_up = 0;  // brokers[*] with state "UP" and a node id (bootstrap entries excluded)
   double rtt_seconds = 0.0;      // mean of brokers[*].rtt.avg over the brokers up with samples
 };

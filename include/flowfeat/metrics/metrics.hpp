@@ -64,6 +64,7 @@ class Metrics {
   Counter& kafka_message_bytes();                      // flowfeat_kafka_message_bytes_total
   Counter& kafka_sent_bytes();                         // flowfeat_kafka_sent_bytes_total
   Counter& kafka_retries();                            // flowfeat_kafka_retries_total
+  Counter& kafka_disconnects();                        // flowfeat_kafka_disconnects_total
   Gauge& kafka_queue_messages();                       // flowfeat_kafka_queue_messages
   Gauge& kafka_brokers_up();                           // flowfeat_kafka_brokers_up
   Gauge& kafka_rtt_seconds();                          // flowfeat_kafka_rtt_seconds

@@ -50,6 +50,7 @@ struct KafkaStats {
   // From the producer's statistics (once a second):
   std::uint64_t sent_bytes = 0;     // bytes sent to the brokers, compressed, retries and requests included
   std::uint64_t retries = 0;        // produce requests sent again
+  std::uint64_t disconnects = 0;    // connections to a broker lost
   std::uint64_t brokers_up = 0;     // brokers with an open connection
   double rtt_seconds = 0.0;         // mean round trip of requests to the brokers up
   std::uint64_t queued = 0;         // messages waiting for delivery now (local queue and in flight)
