@@ -23,6 +23,7 @@ ARG RUNTIME_PACKAGES="\
     libpcap0.8 \
     libprometheus-cpp-core1.0 \
     libprometheus-cpp-pull1.0 \
+    librdkafka1 \
     libspdlog1.10 \
     libsystemd0 \
     libtbb12 \

@@ -10,7 +10,9 @@ build_pkgs=(
   librdkafka-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
 )
-tool_pkgs=(tshark tcpreplay wireshark-common python3 curl iproute2 prometheus systemd)
+# The Kafka tests run a real broker: Apache Kafka from Maven Central (scripts/kafka-start.sh) on Java 17.
+tool_pkgs=(tshark tcpreplay wireshark-common python3 curl iproute2 prometheus systemd
+  kcat maven openjdk-17-jre-headless)
 
 export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=()
