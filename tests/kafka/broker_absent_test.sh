@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# No broker when a replay starts. With no broker at all, flowfeatd waits output.kafka.connect_timeout,
-# then exits 3 naming the brokers, having written nothing. With a broker that comes up inside the
-# wait, the replay goes on once it answers and no record is lost.
+# No broker when a replay starts, or none left when it stops. With no broker at all, flowfeatd waits
+# output.kafka.connect_timeout, then exits 3 naming the brokers, having written nothing. With a
+# broker that comes up inside the wait, the replay goes on once it answers and no record is lost.
+# With the broker gone when SIGTERM arrives, flowfeatd flushes for output.kafka.flush_timeout, then
+# counts and names the records it could not deliver and exits 5.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/kafka_lib.sh"
 kafka_require
@@ -40,4 +42,23 @@ wait "$late" || status=$?
 kafka_consume late "$KAFKA_DIR/late.messages"
 python3 "$KAFKA_CHECK" "$KAFKA_DIR/late" "$KAFKA_DIR/late.messages" --key src_ip --sensor late ||
   kafka_fail "with a late broker, the messages differ from the records"
-echo "PASS: no broker gives exit 3 after the wait; a late broker loses nothing"
+echo "== the broker gone when SIGTERM comes: counted, said, exit 5"
+printf 'output:\n  kafka:\n    flush_timeout: 2\n' >"$KAFKA_DIR/flush.yaml"
+kafka_background stopped "$FLOWFEATD" --config "$KAFKA_DIR/flush.yaml" --read "$KAFKA_DIR/traffic.pcap" \
+  --replay-speed 2 --idle-timeout 1 --output "$KAFKA_DIR/stopped" --progress never --no-metrics \
+  --kafka-brokers "$(kafka_brokers)" --kafka-topic stopped
+stopped=$KAFKA_PID
+replaying() { grep -q "replaying files" "$KAFKA_DIR/stopped.log"; }
+kafka_wait_for 30 "the replay to start" replaying
+sleep 2
+kafka_kill
+sleep 1
+kill -TERM "$stopped"
+status=0
+wait "$stopped" || status=$?
+[ "$status" -eq 5 ] || kafka_fail "exit status $status with records undelivered, expected 5: $(tail -5 "$KAFKA_DIR/stopped.log")"
+grep -Eq "Kafka: [0-9]+ record\(s\) not delivered to $(kafka_brokers) within output.kafka.flush_timeout \(2 s\): lost" \
+  "$KAFKA_DIR/stopped.log" || kafka_fail "the loss is not said: $(tail -5 "$KAFKA_DIR/stopped.log")"
+grep -Eq "^LOST: [1-9][0-9]* of [0-9]+ records" "$KAFKA_DIR/stopped.log" || kafka_fail "the summary does not count the loss"
+grep "^LOST" "$KAFKA_DIR/stopped.log"
+echo "PASS: no broker gives exit 3 after the wait; a late broker loses nothing; a loss at the end gives exit 5"
