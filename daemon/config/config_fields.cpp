@@ -176,6 +176,16 @@ std::optional<std::string> parse_seconds_up_to(std::string_view text, std::uint6
   return std::nullopt;
 }
 
+// Seconds up to a limit, where 0 is allowed too.
+std::optional<std::string> parse_seconds_or_off_up_to(std::string_view text, std::uint64_t max_ms,
+                                                      std::uint64_t& out_ms) {
+  std::uint64_t ms = 0;
+  if (auto problem = parse_seconds_or_off(text, ms)) return problem;
+  if (ms > max_ms) return out_of_range(text);
+  out_ms = ms;
+  return std::nullopt;
+}
+
 // Linux interface names as the kernel accepts them: 1..15 bytes, not "." or "..", no '/', ':' or whitespace.
 std::optional<std::string> parse_interface(std::string_view text, std::string& out) {
   if (text.empty() || text.size() > 15) return quote(text) + " is not an interface name (1..15 characters)";
@@ -403,13 +413,7 @@ constexpr std::array<Field, 64> field_table{{
        return parse_choice(t, {"zstd", "lz4", "snappy", "gzip", "none"}, c.output.kafka.compression);
      }},
     {"output.kafka.linger", ValueType::seconds, "0..900 seconds",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       std::uint64_t ms = 0;
-       if (auto problem = parse_seconds_or_off(t, ms)) return problem;
-       if (ms > 900'000) return out_of_range(t);
-       c.output.kafka.linger_ms = ms;
-       return std::nullopt;
-     }},
+     [](Config& c, std::string_view t) { return parse_seconds_or_off_up_to(t, 900'000, c.output.kafka.linger_ms); }},
     {"output.kafka.batch_bytes", ValueType::count, "1..2147483647 bytes",
      [](Config& c, std::string_view t) { return parse_range(t, 1, 2'147'483'647, c.output.kafka.batch_bytes); }},
     {"output.kafka.queue_messages", ValueType::count, "1..2147483647 messages",
@@ -417,12 +421,8 @@ constexpr std::array<Field, 64> field_table{{
        return parse_range(t, 1, 2'147'483'647, c.output.kafka.queue_messages);
      }},
     {"output.kafka.max_wait", ValueType::seconds, "0..3600 seconds",
-     [](Config& c, std::string_view t) -> std::optional<std::string> {
-       std::uint64_t ms = 0;
-       if (auto problem = parse_seconds_or_off(t, ms)) return problem;
-       if (ms > 3'600'000) return out_of_range(t);
-       c.output.kafka.max_wait_ms = ms;
-       return std::nullopt;
+     [](Config& c, std::string_view t) {
+       return parse_seconds_or_off_up_to(t, 3'600'000, c.output.kafka.max_wait_ms);
      }},
     {"output.kafka.connect_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.output.kafka.connect_timeout_ms); }},
