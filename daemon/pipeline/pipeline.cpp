@@ -383,7 +383,8 @@ void check_outputs(const Config& config) {
   if (!kafka.enabled) return;
   if (kafka.brokers.empty()) throw PipelineSetupError("output.kafka.brokers: Kafka is enabled but no broker is given");
   try {
-    check_kafka_settings(kafka_options(config, output_schema(config), true, nullptr));
+    // The headers do not matter to the settings; the schema (which reads labels.file) is not needed.
+    check_kafka_settings(kafka_options(config, Schema(), true, nullptr));
   } catch (const KafkaSettingsError& e) {
     throw PipelineSetupError(e.what());
   }
