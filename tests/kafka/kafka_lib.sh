@@ -6,6 +6,7 @@
 # reports as skipped, unless FLOWFEAT_REQUIRE_KAFKA=1 (CI), where it fails instead.
 
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../support/shell_helpers.sh"
 
 KAFKA_SCRIPTS=$FLOWFEAT_SOURCE_DIR/scripts
 KAFKA_CHECK=$FLOWFEAT_SOURCE_DIR/tests/kafka/check_kafka_records.py
@@ -82,22 +83,16 @@ kafka_background() {
   KAFKA_PIDS+=("$KAFKA_PID")
 }
 
-# kafka_wait_for SECONDS DESCRIPTION COMMAND...: retries COMMAND every 0.2 s until it succeeds.
+# kafka_wait_for SECONDS DESCRIPTION COMMAND...: retries COMMAND every 0.1 s until it succeeds.
 kafka_wait_for() {
   local seconds=$1 what=$2
   shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || kafka_fail "timed out after ${seconds}s waiting for $what"
-    sleep 0.2
-  done
+  poll_until "$seconds" "$what" kafka_fail "$@"
 }
 
 # kafka_metric PORT NAME: one sample of flowfeatd's metrics endpoint (summed over a family's series
 # when NAME has no labels); empty when the endpoint does not answer.
 kafka_metric() {
   local port=$1 name=$2
-  { curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null || true; } |
-    awk -v n="$name" 'index($0, n) == 1 && (substr($0, length(n) + 1, 1) ~ /[ {]/) { s += $NF; found = 1 }
-                      END { if (found) printf "%.0f\n", s }'
+  { curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null || true; } | metric_value "$name"
 }

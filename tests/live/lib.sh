@@ -6,6 +6,7 @@
 # reports as skipped, unless FLOWFEAT_REQUIRE_LIVE=1 (CI), where it fails instead.
 
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../support/shell_helpers.sh"
 
 live_skip() {
   if [ "${FLOWFEAT_REQUIRE_LIVE:-0}" = 1 ]; then
@@ -83,19 +84,15 @@ live_background() {
 live_wait_for() {
   local seconds=$1 what=$2
   shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || live_fail "timed out after ${seconds}s waiting for $what"
-    sleep 0.1
-  done
+  poll_until "$seconds" "$what" live_fail "$@"
 }
 
 # live_metric NAME [PORT]: the value of one sample on the namespace's metrics endpoint (sums the
-# family's series when NAME has no labels).
+# family's series when NAME has no labels); 0 when there is no such sample.
 live_metric() {
-  local name=$1 port=${2:-9877}
-  live_in curl -sf "http://127.0.0.1:$port/metrics" |
-    awk -v n="$name" 'index($0, n) == 1 && (substr($0, length(n) + 1, 1) ~ /[ {]/) { s += $NF } END { printf "%.0f\n", s }'
+  local name=$1 port=${2:-9877} value
+  value=$(live_in curl -sf "http://127.0.0.1:$port/metrics" | metric_value "$name")
+  echo "${value:-0}"
 }
 
 # live_replay FILE [tcpreplay options...]: sends a capture into ffsend; prints the packets sent.
