@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <exception>
 #include <string>
 #include <system_error>
 #include <thread>
 
+#include "flowfeat/core/clock_now.hpp"
 #include "flowfeat/core/sensor_id.hpp"
 #include "flowfeat/pipeline/pipeline.hpp"
 #include "flowfeat/standardize/standardize_mode.hpp"
@@ -101,6 +104,16 @@ std::optional<Standardizer> make_standardizer(const Config& config, bool load_st
                                                           .half_life_records = static_cast<double>(s.half_life_records)});
   const std::filesystem::path path = state_file_path(config);
   std::error_code ec;
+  const bool sink_makes_folder = config.output.files && s.state_file.empty();  // output.directory
+  if (load_state && !sink_makes_folder && path.has_parent_path()) {
+    // The state is saved even when no record file is written (output.files: false), so its folder
+    // may not exist yet.
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      throw PipelineSetupError("standardize.state_file: cannot create the folder " + path.parent_path().string() +
+                               ": " + ec.message());
+    }
+  }
   const bool exists = std::filesystem::exists(path, ec);
   if (*mode == StandardizeMode::kFrozen && !exists) {
     throw PipelineSetupError("standardize.state_file: frozen mode needs the statistics of a state file, and " +
@@ -165,7 +178,16 @@ KafkaSinkOptions kafka_options(const Config& config, const Schema& schema, bool 
   options.sensor = sensor_id(config.sensor);
   options.schema_version = std::string(kRecordSchemaVersion);
   options.schema_fingerprint = schema.fingerprint();
+  options.run = run_id();
   return options;
+}
+
+std::string run_id() {
+  std::random_device entropy;
+  const std::uint64_t id = (std::uint64_t{entropy()} << 32) ^ entropy() ^ wall_clock_ms();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(id));
+  return text;
 }
 
 RotationOptions rotation_options(const OutputConfig& output) {

@@ -42,6 +42,7 @@ std::vector<NumericField> standardized_fields(const StandardizeConfig& standardi
 std::filesystem::path state_file_path(const Config& config);
 
 // Empty when standardization is off. Loads the state file when it exists (frozen: it must).
+// load_state: the run keeps a state file (its folder is made when missing).
 std::optional<Standardizer> make_standardizer(const Config& config, bool load_state);
 
 OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder);
@@ -50,6 +51,9 @@ RotationOptions rotation_options(const OutputConfig& output);
 
 // sensor.id, or the host name when it is empty (cut and cleaned to a sensor id).
 std::string sensor_id(const SensorConfig& sensor);
+
+// 16 random hex digits naming one run of the daemon (the Kafka run header).
+std::string run_id();
 
 // The Kafka sink of output.kafka, with the schema's headers. never_drop for replays (wait, never
 // drop); stopping is read while the sink waits.

@@ -5,8 +5,8 @@ of the same flowfeatd run (or of another run of the same packets).
 - record for record: the message values are exactly the lines of the files (the same text, so the
   same columns and numbers), every one once; within a partition, in the files' order;
 - the key of every message is what output.kafka.key asks for, computed from the record itself;
-- the headers: sensor (and the record's sensor column), schema_version, schema_fingerprint, and a
-  flow_id unique among the messages.
+- the headers: sensor (and the record's sensor column), schema_version, schema_fingerprint, one
+  run for all, and a flow_id unique among the messages.
 
 Usage: check_kafka_records.py RECORD_DIR MESSAGES.jsonl --key src_ip|dst_ip|flow|none --sensor ID
        [--fingerprint HEX]
@@ -71,6 +71,7 @@ def main():
     position = {line: i for i, line in enumerate(lines)}
     last_in_partition = defaultdict(lambda: -1)
     flow_ids = Counter()
+    runs = set()
     for m in sorted(messages, key=lambda m: (m["partition"], m["offset"])):
         record = json.loads(m["payload"])
         where = f"partition {m['partition']} offset {m['offset']}"
@@ -86,11 +87,14 @@ def main():
         if len(fingerprint) != 16 or (args.fingerprint and fingerprint != args.fingerprint):
             problems.append(f"{where}: schema_fingerprint header {fingerprint!r}")
         flow_ids[header.get("flow_id")] += 1
+        runs.add(header.get("run"))
         at = position.get(m["payload"])
         if at is not None:
             if at <= last_in_partition[m["partition"]]:
                 problems.append(f"{where}: out of the files' order within its partition")
             last_in_partition[m["partition"]] = at
+    if len(runs) != 1 or not all(run and len(run) == 16 for run in runs):
+        problems.append(f"the run header is not one 16-digit value: {sorted(map(str, runs))[:3]}")
     repeated = [flow for flow, n in flow_ids.items() if n != 1 or flow is None]
     if repeated:
         problems.append(f"{len(repeated)} flow_id header(s) missing or on several messages, e.g. {repeated[:5]}")

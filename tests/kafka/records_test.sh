@@ -47,8 +47,7 @@ run by-flow flow "compression: zstd"
 python3 "$KAFKA_CHECK" "$KAFKA_DIR/by-flow" "$KAFKA_DIR/by-flow.messages" --key flow --sensor sensor-a ||
   kafka_fail "by-flow: the messages differ from the records"
 
-echo "== Kafka alone (--no-files), key dst_ip: the same records as the files of the first run"
-mkdir -p "$KAFKA_DIR/alone"
+echo "== Kafka alone (--no-files, into a folder that does not exist yet), key dst_ip: the same records as the files of the first run"
 cat >"$KAFKA_DIR/alone.yaml" <<YAML
 output:
   files: false
@@ -59,6 +58,7 @@ YAML
   --no-metrics --workers 2 --sensor-id sensor-a --kafka-brokers "$(kafka_brokers)" --kafka-topic alone \
   >"$KAFKA_DIR/alone.log" 2>&1 || kafka_fail "alone: exit status $?: $(tail -5 "$KAFKA_DIR/alone.log")"
 [ -z "$(ls "$KAFKA_DIR/alone" | grep flows- || true)" ] || kafka_fail "alone: record files were written"
+[ -s "$KAFKA_DIR/alone/standardizer.state" ] || kafka_fail "alone: the standardizer state was not saved"
 kafka_consume alone "$KAFKA_DIR/alone.messages"
 python3 "$KAFKA_CHECK" "$KAFKA_DIR/by-source" "$KAFKA_DIR/alone.messages" --key dst_ip --sensor sensor-a ||
   kafka_fail "alone: the messages differ from the records of the first run"

@@ -75,6 +75,7 @@ class KafkaSink::Producer {
                             static_cast<ssize_t>(options_.schema_version.size())),
           RD_KAFKA_V_HEADER("schema_fingerprint", options_.schema_fingerprint.data(),
                             static_cast<ssize_t>(options_.schema_fingerprint.size())),
+          RD_KAFKA_V_HEADER("run", options_.run.data(), static_cast<ssize_t>(options_.run.size())),
           RD_KAFKA_V_HEADER("flow_id", flow_id.data(), static_cast<ssize_t>(flow_id_size)), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         ++stats_.produced;

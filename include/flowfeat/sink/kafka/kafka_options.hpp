@@ -37,6 +37,7 @@ struct KafkaSinkOptions {
   std::string sensor;              // "sensor"
   std::string schema_version;      // "schema_version"
   std::string schema_fingerprint;  // "schema_fingerprint"
+  std::string run;                 // "run": tells the runs of one sensor apart (flow ids restart)
 };
 
 // What the sink did so far. After close(): produced == delivered + failed + undelivered.

@@ -30,7 +30,7 @@ void check_kafka_settings(const KafkaSinkOptions& options);
 
 // Streams records into one Kafka topic through librdkafka: one message per record, its JSON Lines
 // row without the line end as the value, the key and headers (sensor, schema_version,
-// schema_fingerprint, flow_id) the options ask for. The producer is idempotent with acks=all, so a
+// schema_fingerprint, run, flow_id) the options ask for. The producer is idempotent with acks=all, so a
 // broker that restarts or a connection that breaks makes it retry without losing or duplicating a
 // message. Delivery reports, the producer's log and its statistics are served on the owning thread
 // (in write(), tick() and close()), so nothing here runs on librdkafka's threads.
