@@ -254,7 +254,7 @@ std::optional<std::string> parse_sensor_id(std::string_view text, std::string& o
   return std::nullopt;
 }
 
-constexpr std::array<Field, 64> field_table{{
+constexpr std::array<Field, 65> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -337,6 +337,14 @@ constexpr std::array<Field, 64> field_table{{
      [](Config& c, std::string_view t) { return parse_name(t, c.labels.label); }},
     {"labels.columns.attack_cat", ValueType::text, "a column name",
      [](Config& c, std::string_view t) { return parse_name(t, c.labels.attack_cat); }},
+    {"labels.benign_values", ValueType::text_list, "label texts, at most 64",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       if (t.empty()) return std::string("expected a label text, got an empty string");
+       if (c.labels.benign_values.size() >= 64) return std::string("more than 64 values");
+       c.labels.benign_values.emplace_back(t);
+       return std::nullopt;
+     },
+     [](Config& c) { c.labels.benign_values.clear(); }},
     {"features.protocols", ValueType::text_list, "IP protocol numbers 0..255, at most 40, no repeats",
      [](Config& c, std::string_view t) -> std::optional<std::string> {
        std::uint8_t protocol = 0;

@@ -362,16 +362,28 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
       reject("bad destination port '" + dst_port_text + "'");
     } else if (!parse_protocol(protocol_text, protocol)) {
       reject("bad protocol '" + protocol_text + "'");
-    } else if (table->has_label && !parse_label(fields[label_index], attack)) {
-      reject("bad label '" + fields[label_index] + "'");
+    } else if (table->has_label && fields[label_index].empty()) {
+      reject("empty label");
     } else {
+      // A label that is not a number is text: benign when it is a benign value, else an attack
+      // named by it.
+      std::string_view label_text;
+      if (table->has_label && !parse_label(fields[label_index], attack)) {
+        const std::string& text = fields[label_index];
+        attack = std::find(columns.benign_values.begin(), columns.benign_values.end(), text) ==
+                 columns.benign_values.end();
+        if (attack) label_text = text;
+      }
       ++report.loaded;
       if (!attack) continue;
+      std::string_view category_text = label_text;
+      if (category_index != kAbsent && !fields[category_index].empty()) category_text = fields[category_index];
       std::uint32_t category = kNoCategory;
-      if (table->has_attack_cat && !fields[category_index].empty()) {
+      if (!category_text.empty()) {
+        table->has_attack_cat = true;
         const auto [it, added] =
-            category_ids.try_emplace(fields[category_index], static_cast<std::uint32_t>(table->categories.size()));
-        if (added) table->categories.push_back(category_of(fields[category_index]));
+            category_ids.try_emplace(std::string(category_text), static_cast<std::uint32_t>(table->categories.size()));
+        if (added) table->categories.push_back(category_of(category_text));
         category = it->second;
       }
       // try_emplace keeps the first attack row's category when the tuple is already known.

@@ -46,7 +46,8 @@ std::optional<GroundTruth> load_ground_truth(const LabelsConfig& labels) {
                                    .dst_port = labels.dst_port,
                                    .protocol = labels.protocol,
                                    .label = labels.label,
-                                   .attack_cat = labels.attack_cat};
+                                   .attack_cat = labels.attack_cat,
+                                   .benign_values = labels.benign_values};
   try {
     GroundTruth truth = GroundTruth::load(labels.file, columns);
     const GroundTruthReport& report = truth.report();

@@ -580,7 +580,7 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
                                                "immediate", "filter", "timeout", "pipeline", "workers",
                                                "queue_batches", "window", "span", "max_flows", "labels", "file",
                                                "columns", "src_ip", "src_port", "dst_ip", "dst_port", "protocol",
-                                               "label", "attack_cat", "features", "protocols", "quantile_warmup",
+                                               "label", "attack_cat", "benign_values", "features", "protocols", "quantile_warmup",
                                                "standardize", "mode", "columns", "half_life", "state_file",
                                                "save_interval", "output", "files", "directory", "format",
                                                "compression", "rotate_bytes", "rotate_age", "keep_files", "keep_bytes",

@@ -153,7 +153,7 @@ TEST_F(GroundTruthTest, SkipsAndReportsMalformedRowsWithTheirLines) {
                                  "10.0.0.1,1,10.0.0.2,2,256,,1\n"          // 8
                                  "10.0.0.1,1,10.0.0.2,2,tcp,1\n"           // 9
                                  "10.0.0.1,1,10.0.0.2,2,tcp,,1,extra\n"    // 10
-                                 "10.0.0.1,1,10.0.0.2,2,tcp,,maybe\n"      // 11
+                                 "10.0.0.1,1,10.0.0.2,2,tcp,,\n"           // 11
                                  "10.0.0.1,-5,10.0.0.2,2,tcp,,1\n"         // 12
                                  "10.0.0.9,1,10.0.0.10,2,tcp,second,1\n"   // 13
                                  "10.0.0.1,1,10.0.0.2,2,\"tcp\"x,,1\n"     // 14
@@ -169,7 +169,7 @@ TEST_F(GroundTruthTest, SkipsAndReportsMalformedRowsWithTheirLines) {
       problem(8, "bad protocol '256'"),
       problem(9, "expected 7 fields, found 6"),
       problem(10, "expected 7 fields, found 8"),
-      problem(11, "bad label 'maybe'"),
+      problem(11, "empty label"),
       problem(12, "bad source port '-5'"),
       problem(14, "text after the closing quote of a field"),
       problem(15, "bad destination address '::1::2'"),
@@ -253,6 +253,41 @@ TEST_F(GroundTruthTest, RowsLabelledZeroAreBenign) {
   EXPECT_EQ(truth.verdict(flow("10.0.0.11", 1, "10.0.0.12", 2, 6)).label, 1);
   EXPECT_EQ(truth.report().loaded, 8u);
   EXPECT_EQ(truth.size(), 4u);  // B, C, D, F
+}
+
+// CICFlowMeter's files label with text: BENIGN and the attack's name, with no attack_cat column.
+TEST_F(GroundTruthTest, TextLabelsAreBenignValuesOrNameTheAttack) {
+  const GroundTruth truth = load(
+      "srcip,sport,dstip,dsport,proto,Label\n"
+      "10.0.0.1,1,10.0.0.2,2,tcp,BENIGN\n"
+      "10.0.0.3,1,10.0.0.4,2,tcp,DDoS\n"
+      "10.0.0.5,1,10.0.0.6,2,udp,DoS Hulk\n"
+      "10.0.0.7,1,10.0.0.8,2,tcp,normal\n"
+      "10.0.0.9,1,10.0.0.10,2,tcp,benign\n");  // not a benign value: the list is matched exactly
+  EXPECT_TRUE(truth.has_attack_cat());
+  EXPECT_EQ(truth.report().malformed, 0u);
+  EXPECT_EQ(truth.verdict(flow("10.0.0.1", 1, "10.0.0.2", 2, 6)).label, 0);
+  const LabelVerdict ddos = truth.verdict(flow("10.0.0.4", 2, "10.0.0.3", 1, 6));
+  EXPECT_EQ(ddos.label, 1);
+  EXPECT_EQ(ddos.attack_cat(), "DDoS");
+  EXPECT_EQ(truth.verdict(flow("10.0.0.5", 1, "10.0.0.6", 2, 17)).attack_cat(), "DoS Hulk");
+  EXPECT_EQ(truth.verdict(flow("10.0.0.7", 1, "10.0.0.8", 2, 6)).label, 0);
+  EXPECT_EQ(truth.verdict(flow("10.0.0.9", 1, "10.0.0.10", 2, 6)).label, 1);
+
+  GroundTruthColumns columns;
+  columns.benign_values = {"benign", "BENIGN"};
+  const GroundTruth custom = load("srcip,sport,dstip,dsport,proto,attack_cat,Label\n"
+                                  "10.0.0.9,1,10.0.0.10,2,tcp,,benign\n"
+                                  "10.0.0.3,1,10.0.0.4,2,tcp,Flood,DDoS\n",
+                                  columns);
+  EXPECT_EQ(custom.verdict(flow("10.0.0.9", 1, "10.0.0.10", 2, 6)).label, 0);
+  EXPECT_EQ(custom.verdict(flow("10.0.0.3", 1, "10.0.0.4", 2, 6)).attack_cat(), "Flood");  // the column wins
+}
+
+TEST_F(GroundTruthTest, NumericLabelsWithoutCategoryColumnHaveNone) {
+  const GroundTruth truth = load("srcip,sport,dstip,dsport,proto,Label\n10.0.0.3,1,10.0.0.4,2,tcp,1\n");
+  EXPECT_FALSE(truth.has_attack_cat());
+  EXPECT_EQ(truth.verdict(flow("10.0.0.3", 1, "10.0.0.4", 2, 6)).label, 1);
 }
 
 TEST_F(GroundTruthTest, WithoutLabelColumnEveryRowIsAnAttack) {

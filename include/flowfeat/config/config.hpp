@@ -72,6 +72,8 @@ struct LabelsConfig {
   std::string protocol = "proto";
   std::string label = "Label";
   std::string attack_cat = "attack_cat";
+  // labels.benign_values: text labels that mean benign; any other text is an attack category.
+  std::vector<std::string> benign_values = {"BENIGN", "Benign", "normal", "0"};
 
   friend bool operator==(const LabelsConfig&, const LabelsConfig&) = default;
 };

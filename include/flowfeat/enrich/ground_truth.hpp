@@ -23,6 +23,9 @@ struct GroundTruthColumns {
   std::string protocol = "proto";
   std::string label = "Label";
   std::string attack_cat = "attack_cat";
+  // A label that is not a number is benign when it is one of these (exactly), an attack otherwise;
+  // its text is then the attack category unless an attack_cat column gives one.
+  std::vector<std::string> benign_values = {"BENIGN", "Benign", "normal", "0"};
 };
 
 // The file cannot be used at all: unreadable, no header, or a required column missing.
@@ -59,12 +62,14 @@ class GroundTruth {
   GroundTruth& operator=(GroundTruth&&) noexcept;
 
   // label 1 when a matching row is an attack: every row when the file has no label column, else a
-  // row whose label is not 0. A tuple whose rows are all labelled 0 is benign, as is no match.
+  // row whose label is a number other than 0 or a text not among the benign values (CICFlowMeter's
+  // "DDoS", "Bot", ... against "BENIGN"). A tuple whose rows are all labelled 0 is benign, as is no match.
   // attack_category: the attack_cat of the first matching attack row, cut to 31 bytes (at a UTF-8
   // character boundary); empty when benign or without that column.
   LabelVerdict verdict(const FlowRecord& flow) const noexcept;
 
   bool has_label_column() const noexcept;
+  // An attack_cat column, or attack labels given as text (which name the category).
   bool has_attack_cat() const noexcept;
   const GroundTruthReport& report() const noexcept;
 
