@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <string>
-#include <thread>
 
 #include "flowfeat/core/clock_now.hpp"
 #include "message_key.hpp"

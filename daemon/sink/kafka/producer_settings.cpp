@@ -15,8 +15,6 @@ void set(rd_kafka_conf_t* conf, const std::string& name, const std::string& valu
   throw KafkaSettingsError(origin + ": " + why);
 }
 
-std::string compression_type(const std::string& compression) { return compression == "none" ? "none" : compression; }
-
 }  // namespace
 
 Conf producer_conf(const KafkaSinkOptions& options) {
@@ -25,7 +23,7 @@ Conf producer_conf(const KafkaSinkOptions& options) {
   set(c, "bootstrap.servers", options.brokers, "output.kafka.brokers");
   set(c, "enable.idempotence", "true", "enable.idempotence");
   set(c, "acks", "all", "acks");
-  set(c, "compression.type", compression_type(options.compression), "output.kafka.compression");
+  set(c, "compression.type", options.compression, "output.kafka.compression");
   set(c, "linger.ms", std::to_string(options.linger_ms), "output.kafka.linger");
   set(c, "batch.size", std::to_string(options.batch_bytes), "output.kafka.batch_bytes");
   set(c, "queue.buffering.max.messages", std::to_string(options.queue_messages), "output.kafka.queue_messages");
