@@ -31,6 +31,17 @@ LiveCaptureOptions live_options(const CaptureConfig& capture, const std::string&
 
 }  // namespace
 
+std::optional<std::string> capture_source_problem(const Config& config, bool need_input) {
+  const bool files = !config.input.files.empty();
+  const bool live = !config.capture.interfaces.empty();
+  if (need_input && !files && !live) {
+    return "no input: give --read FILE|DIR, --interface IF, input.files or capture.interfaces";
+  }
+  if (files && live) return "both input.files and capture.interfaces are set; give one source";
+  if (live && config.input.replay_speed > 0.0) return "input.replay_speed applies to files, not to interfaces";
+  return LivePcapSource::filter_problem(config.capture.filter);
+}
+
 CaptureInputs::CaptureInputs(const Config& config) : live_(!config.capture.interfaces.empty()) {
   if (live_) {
     for (std::size_t i = 0; i < config.capture.interfaces.size(); ++i) {

@@ -104,18 +104,6 @@ void print_summary(const PipelineSummary& s, const Config& config,
   }
 }
 
-// One source at most: files or interfaces; exactly one to run.
-std::optional<std::string> source_problem(const Config& config, bool need_input) {
-  const bool files = !config.input.files.empty();
-  const bool live = !config.capture.interfaces.empty();
-  if (need_input && !files && !live) {
-    return "no input: give --read FILE|DIR, --interface IF, input.files or capture.interfaces";
-  }
-  if (files && live) return "both input.files and capture.interfaces are set; give one source";
-  if (live && config.input.replay_speed > 0.0) return "input.replay_speed applies to files, not to interfaces";
-  return LivePcapSource::filter_problem(config.capture.filter);
-}
-
 // The pipeline the signal handlers act on, once it exists.
 class RunningPipeline {
  public:
@@ -148,7 +136,7 @@ void reload_labels(Pipeline& pipeline, const Config& config) {
 // Runs the configured source (files, paced files or interfaces) through the pipeline into rotating
 // record files until the input ends or a stop signal, then drains.
 int run_capture(const Config& config) {
-  if (auto problem = source_problem(config, true)) {
+  if (auto problem = capture_source_problem(config, true)) {
     spdlog::error("{}", *problem);
     return kExitBadConfig;
   }
@@ -259,7 +247,7 @@ int run_flowfeatd(int argc, const char* const* argv) {
     if (command_line.check_config) {
       output_schema(config);  // the columns and the ground-truth file must work too
       check_outputs(config);
-      if (auto problem = source_problem(config, false)) {
+      if (auto problem = capture_source_problem(config, false)) {
         spdlog::error("{}", *problem);
         return kExitBadConfig;
       }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -32,7 +33,35 @@ std::uint64_t size_or_zero(const fs::path& path) {
   return ec ? 0 : static_cast<std::uint64_t>(size);
 }
 
+// Opens a capture file for reading, or says why it cannot be read ("No such file or directory",
+// "not a readable capture (unknown file format)").
+PcapHandle open_capture(const fs::path& path, std::string& problem) noexcept {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    problem = std::strerror(errno);
+    return nullptr;
+  }
+  // libpcap reads a file with one fread per header and per packet; a large stdio buffer turns
+  // those into few system calls.
+  std::setvbuf(file, nullptr, _IOFBF, kReadBufferBytes);
+  // Microseconds, as the reference reads them: packet times only matter to the millisecond, and
+  // libpcap's scaling of µs files up to ns overflows on out-of-range fractions.
+  pcap_t* opened = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+  if (opened == nullptr) {
+    std::fclose(file);
+    problem = std::string("not a readable capture (") + errbuf + ")";
+  }
+  return PcapHandle(opened);
+}
+
 }  // namespace
+
+std::optional<std::string> PcapFileSource::problem_with(const std::filesystem::path& file) {
+  std::string problem;
+  if (open_capture(file, problem) == nullptr) return problem;
+  return std::nullopt;
+}
 
 struct PcapFileSource::Impl {
   std::vector<fs::path> files;
@@ -98,30 +127,17 @@ void PcapFileSource::Impl::list_directory(const fs::path& directory, std::vector
 bool PcapFileSource::Impl::open_next() noexcept {
   while (next_file < files.size()) {
     const std::size_t index = next_file++;
-    char errbuf[PCAP_ERRBUF_SIZE] = {};
-    std::FILE* file = std::fopen(files[index].c_str(), "rb");
-    if (file == nullptr) {
-      spdlog::error("skipping {}: {}", files[index].string(), std::strerror(errno));
-      ++stats.files_failed;
-      complete(index);
-      continue;
-    }
-    // libpcap reads a file with one fread per header and per packet; a large stdio buffer turns
-    // those into few system calls.
-    std::setvbuf(file, nullptr, _IOFBF, kReadBufferBytes);
-    // Microseconds, as the reference reads them: packet times only matter to the millisecond, and
-    // libpcap's scaling of µs files up to ns overflows on out-of-range fractions.
-    pcap_t* opened = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    std::string problem;
+    PcapHandle opened = open_capture(files[index], problem);
     if (opened == nullptr) {
-      std::fclose(file);
-      spdlog::error("skipping {}: not a readable capture ({})", files[index].string(), errbuf);
+      spdlog::error("skipping {}: {}", files[index].string(), problem);
       ++stats.files_failed;
       complete(index);
       continue;
     }
-    handle.reset(opened);
+    handle = std::move(opened);
     current_file = index;
-    link_type = pcap_datalink(opened);
+    link_type = pcap_datalink(handle.get());
     file_packets = 0;
     ++stats.files_opened;
     return true;

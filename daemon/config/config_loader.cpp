@@ -235,8 +235,10 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
 
 }  // namespace
 
-Config load_config_text(std::string_view yaml, std::string_view source) {
-  Config config;
+Config load_config_text(std::string_view yaml, std::string_view source) { return load_config_text(yaml, source, Config{}); }
+
+Config load_config_text(std::string_view yaml, std::string_view source, Config base) {
+  Config config = std::move(base);
   Problems problems;
   const std::string text(yaml);
   YAML::Node root;
@@ -259,7 +261,15 @@ Config load_config_text(std::string_view yaml, std::string_view source) {
   return config;
 }
 
-Config load_config_file(const std::string& path) {
+std::vector<std::string> configuration_keys() {
+  std::vector<std::string> keys;
+  for (const Field& field : config_detail::fields()) keys.emplace_back(field.key);
+  return keys;
+}
+
+Config load_config_file(const std::string& path) { return load_config_file(path, Config{}); }
+
+Config load_config_file(const std::string& path, Config base) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw ConfigError(path, {{"", "cannot read the configuration file: it is a folder", 0}});
@@ -275,7 +285,7 @@ Config load_config_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw ConfigError(path, {{"", "cannot read the configuration file", 0}});
-  return load_config_text(text.str(), path);
+  return load_config_text(text.str(), path, std::move(base));
 }
 
 }  // namespace flowfeat

@@ -85,6 +85,7 @@ class Pipeline::Impl {
   std::uint64_t last_progress_ms() const noexcept { return last_progress_ms_.load(std::memory_order_relaxed); }
 
   const Schema& schema() const noexcept { return schema_; }
+  const OutputLayout& layout() const noexcept { return layout_; }
   std::size_t shards() const noexcept { return shards_; }
   const std::string& source_name() const noexcept { return options_.source_name; }
 
@@ -367,6 +368,7 @@ Pipeline::Pipeline(const Config& config, Metrics& metrics, PipelineOptions optio
     : impl_(std::make_unique<Impl>(config, metrics, std::move(options))) {}
 Pipeline::~Pipeline() = default;
 const Schema& Pipeline::schema() const noexcept { return impl_->schema(); }
+const OutputLayout& Pipeline::layout() const noexcept { return impl_->layout(); }
 std::size_t Pipeline::shards() const noexcept { return impl_->shards(); }
 PipelineSummary Pipeline::run(PacketSource& source) { return impl_->run({{&source, impl_->source_name()}}); }
 PipelineSummary Pipeline::run(const std::vector<PipelineInput>& inputs) { return impl_->run(inputs); }
@@ -390,10 +392,12 @@ void check_outputs(const Config& config) {
   }
 }
 
-Schema output_schema(const Config& config) {
+OutputLayout record_layout(const Config& config) {
   standardized_fields(config.standardize);  // throws on a column that does not exist
   const std::optional<GroundTruth> truth = load_ground_truth(config.labels);
-  return output_layout(config, truth ? &*truth : nullptr, make_encoder(config.features)).schema();
+  return output_layout(config, truth ? &*truth : nullptr, make_encoder(config.features));
 }
+
+Schema output_schema(const Config& config) { return record_layout(config).schema(); }
 
 }  // namespace flowfeat

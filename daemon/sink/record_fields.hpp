@@ -85,10 +85,16 @@ void put_feature_fields(Fields& f, const FeatureRecord& r, const LayoutShape& sh
   }
   if (shape.derived) {
     for (std::size_t i = 0; i < kDerivedFeatureCount; ++i) {
-      if (kDerivedFeatures[i].kind == DerivedKind::kRatio) {
-        f.real(r.derived[i]);
-      } else {
-        f.whole(r.derived[i]);
+      switch (kDerivedFeatures[i].kind) {
+        case DerivedKind::kRatio:
+          f.real(r.derived[i]);
+          break;
+        case DerivedKind::kCount:
+          f.whole(r.derived[i]);
+          break;
+        case DerivedKind::kFlag:  // 0.0 or 1.0
+          f.flag(r.derived[i] != 0.0);
+          break;
       }
     }
   }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "flowfeat/capture/packet_source.hpp"
@@ -9,6 +11,10 @@
 #include "flowfeat/pipeline/pipeline.hpp"
 
 namespace flowfeat {
+
+// What is wrong with the sources of a configuration, if anything: one source at most, files or
+// interfaces (exactly one when need_input), and a capture filter libpcap compiles.
+std::optional<std::string> capture_source_problem(const Config& config, bool need_input);
 
 // The sources a configuration asks for, opened: one live capture per interface and capture thread
 // (the threads of an interface share a fanout group), or the input files, paced when

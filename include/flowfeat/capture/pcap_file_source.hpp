@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "flowfeat/capture/packet_source.hpp"
@@ -43,6 +45,9 @@ class PcapFileSource final : public PacketSource {
 
   // The files the inputs expanded to, in reading order.
   const std::vector<std::filesystem::path>& files() const;
+
+  // Why file cannot be read as a capture (missing, no permission, not pcap or pcapng), if it cannot.
+  static std::optional<std::string> problem_with(const std::filesystem::path& file);
 
  private:
   struct Impl;

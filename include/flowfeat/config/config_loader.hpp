@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flowfeat/config/config.hpp"
 #include "flowfeat/config/config_error.hpp"
@@ -19,5 +20,13 @@ Config load_config_file(const std::string& path);
 
 // Same as load_config_file for YAML already in memory; source names it in messages ("" for none).
 Config load_config_text(std::string_view yaml, std::string_view source = {});
+
+// Same, with the keys given in the YAML set over base rather than over the defaults (a list given
+// replaces base's): a configuration made of layers, such as a file then keyword arguments.
+Config load_config_file(const std::string& path, Config base);
+
+// Every leaf key of the configuration, as YAML paths ("flows.idle_timeout"), in the file's order.
+std::vector<std::string> configuration_keys();
+Config load_config_text(std::string_view yaml, std::string_view source, Config base);
 
 }  // namespace flowfeat

@@ -16,6 +16,7 @@
 #include "flowfeat/flow/flow_table.hpp"
 #include "flowfeat/metrics/metrics.hpp"
 #include "flowfeat/sink/kafka/kafka_options.hpp"
+#include "flowfeat/sink/output_layout.hpp"
 #include "flowfeat/sink/rotating_file_sink.hpp"
 #include "flowfeat/sink/schema.hpp"
 #include "flowfeat/window/host_window.hpp"
@@ -108,6 +109,9 @@ class Pipeline {
   // The columns of the records written.
   const Schema& schema() const noexcept;
 
+  // The column groups of the records, from which schema() is made (what record formatters take).
+  const OutputLayout& layout() const noexcept;
+
   // Flow shards (= worker threads of the graph).
   std::size_t shards() const noexcept;
 
@@ -151,8 +155,11 @@ DecoderOptions decoder_options(const FlowConfig& flows);
 // PipelineSetupError naming the key.
 void check_outputs(const Config& config);
 
-// The columns a configuration produces (--print-schema); reads the ground-truth file's header when
-// one is configured. Throws PipelineSetupError as the constructor does.
+// The column groups a configuration produces; reads the ground-truth file's header when one is
+// configured. Throws PipelineSetupError as the constructor does.
+OutputLayout record_layout(const Config& config);
+
+// The columns a configuration produces (--print-schema): record_layout(config).schema().
 Schema output_schema(const Config& config);
 
 }  // namespace flowfeat
