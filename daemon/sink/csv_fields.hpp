@@ -19,6 +19,7 @@ class CsvFields {
   void uint(std::uint64_t value) noexcept { next(put_uint(out_, value)); }
   void real(double value) noexcept { next(put_double(out_, value)); }
   void whole(double value) noexcept { next(put_whole(out_, value)); }
+  void flag_in_double(double value) noexcept { whole(value); }
   void flag(bool set) noexcept {
     *out_ = set ? '1' : '0';
     next(out_ + 1);

@@ -40,6 +40,7 @@ class JsonFields {
     key();
     out_ = std::isfinite(value) ? put_whole(out_, value) : null();
   }
+  void flag_in_double(double value) noexcept { whole(value); }
   void flag(bool set) noexcept {
     key();
     *out_++ = set ? '1' : '0';

@@ -92,8 +92,8 @@ void put_feature_fields(Fields& f, const FeatureRecord& r, const LayoutShape& sh
         case DerivedKind::kCount:
           f.whole(r.derived[i]);
           break;
-        case DerivedKind::kFlag:  // 0.0 or 1.0
-          f.flag(r.derived[i] != 0.0);
+        case DerivedKind::kFlag:
+          f.flag_in_double(r.derived[i]);
           break;
       }
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import logging
 import os
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -50,6 +51,12 @@ def _interfaces(interface: Any) -> list[str]:
     if interface is None:
         return []
     return [interface] if isinstance(interface, str) else list(interface)
+
+
+def _attribute(column: str) -> str:
+    """The attribute of a record for a column: its name, with any character that cannot be in a
+    Python name turned into "_" ("src_ip_class_Class A" -> record.src_ip_class_Class_A)."""
+    return re.sub(r"\W", "_", column)
 
 
 class Streamer:
@@ -101,7 +108,7 @@ class Streamer:
             )
         finally:
             forward_log()
-        self._record_type = collections.namedtuple("Record", self._schema.names, rename=True)
+        self._record_type = collections.namedtuple("Record", [_attribute(n) for n in self._schema.names], rename=True)
 
     @property
     def schema(self) -> pa.Schema:
@@ -143,7 +150,8 @@ class Streamer:
             forward_log()
 
     def __iter__(self) -> Iterator[Any]:
-        """Records one by one, as named tuples: ``record.src_ip``, ``record.fan_in_dst``."""
+        """Records one by one, as named tuples: ``record.src_ip``, ``record.fan_in_dst`` (a character
+        that cannot be in a Python name becomes "_": ``record.src_ip_class_Class_A``)."""
         make = self._record_type._make
         for batch in self.batches():
             yield from map(make, zip(*(column.to_pylist() for column in batch.columns)))
@@ -159,6 +167,12 @@ class Streamer:
         categoricals, addresses as strings."""
         table = self.to_arrow()
         return table.to_pandas(split_blocks=True, self_destruct=True)
+
+    def to_polars(self):
+        """Every record as a polars DataFrame, read from the Arrow stream (needs polars)."""
+        import polars
+
+        return polars.DataFrame(self)
 
     def __arrow_c_stream__(self, requested_schema: Any = None):
         """The Arrow PyCapsule stream interface: pyarrow.table(s), polars.DataFrame(s) and DuckDB

@@ -41,6 +41,7 @@ class TypeProbe {
   }
   void real(double) { types.push_back(ArrowColumnType::kFloat64); }
   void whole(double) { types.push_back(ArrowColumnType::kInt64); }
+  void flag_in_double(double) { types.push_back(ArrowColumnType::kBool); }
   void flag(bool) { types.push_back(ArrowColumnType::kBool); }
 };
 
@@ -70,6 +71,25 @@ struct ColumnBuffers {
   TextBuffers text;                    // utf8 values; a dictionary's distinct values
   std::vector<std::int32_t> codes;     // a dictionary's indices into text
   std::unordered_map<std::string, std::int32_t, TextHash, std::equal_to<>> code_of;  // dictionary
+  std::vector<unsigned char> validity;  // one bit a row, once some row is null; empty while none is
+  std::size_t nulls = 0;
+
+  // Whether the value of row is there: a count or flag carried in a double that is not one (nan, a
+  // fraction) is null, as JSON Lines writes null for it. Called for every row of such a column.
+  void set_valid(bool valid, std::size_t row) {
+    if (validity.empty()) {
+      if (valid) return;
+      validity.assign(row / 8 + 1, 0xff);  // the rows before were all valid
+      validity.back() = static_cast<unsigned char>((1u << (row % 8)) - 1);
+    } else if (row % 8 == 0) {
+      validity.push_back(0);
+    }
+    if (valid) {
+      validity.back() = static_cast<unsigned char>(validity.back() | (1u << (row % 8)));
+    } else {
+      ++nulls;
+    }
+  }
 
   template <class T>
   void append_fixed(T value) {
@@ -112,8 +132,17 @@ class ArrowFields {
     }
   }
   void real(double value) { (column_++)->append_fixed(value); }
-  // Counts carried in doubles are whole numbers far below 2^63 (sums and products of fan counts).
-  void whole(double value) { (column_++)->append_fixed(static_cast<std::int64_t>(std::isfinite(value) ? value : 0.0)); }
+  void whole(double value) {
+    // A whole number in int64's range; anything else (never made by the stages) is null.
+    const bool valid = value >= -9223372036854775808.0 && value < 9223372036854775808.0 && std::trunc(value) == value;
+    column_->set_valid(valid, row_);
+    (column_++)->append_fixed(valid ? static_cast<std::int64_t>(value) : std::int64_t{0});
+  }
+  void flag_in_double(double value) {
+    const bool valid = value == 0.0 || value == 1.0;
+    column_->set_valid(valid, row_);
+    (column_++)->append_bit(value == 1.0, row_);
+  }
   void flag(bool set) { (column_++)->append_bit(set, row_); }
 
  private:

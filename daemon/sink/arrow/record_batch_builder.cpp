@@ -74,18 +74,21 @@ void export_field(ArrowSchema* out, const Column& column, ArrowColumnType type) 
   owned->format = arrow_format(type);
   owned->name = column.name;
   owned->metadata = encode_metadata({{"description", column.description}, {"group", to_string(column.group)}});
+  // Only a count or flag carried in a double can be null (when it is not one), but a consumer
+  // need not know which: every field says it may be.
   if (type == ArrowColumnType::kDictionary) {
     auto values = std::make_unique<ExportedSchema>();
     values->format = "u";
     fill_schema(&owned->dictionary, std::move(values), 0);
   }
-  fill_schema(out, std::move(owned), 0);
+  fill_schema(out, std::move(owned), ARROW_FLAG_NULLABLE);
 }
 
 // ---- arrays ----
 
 // What an exported array owns: its buffers, the list of their addresses, its children.
 struct ExportedArray {
+  std::vector<unsigned char> validity;
   std::vector<unsigned char> values;
   std::vector<std::int32_t> offsets;
   std::vector<char> bytes;
@@ -108,12 +111,13 @@ void release_array(ArrowArray* array) {
   array->release = nullptr;
 }
 
-void fill_array(ArrowArray* out, std::unique_ptr<ExportedArray> owned, std::size_t length) {
+void fill_array(ArrowArray* out, std::unique_ptr<ExportedArray> owned, std::size_t length,
+                std::size_t nulls = 0) {
   ExportedArray& a = *owned;
   for (ArrowArray& child : a.children) a.child_pointers.push_back(&child);
   *out = ArrowArray{
       .length = static_cast<std::int64_t>(length),
-      .null_count = 0,
+      .null_count = static_cast<std::int64_t>(nulls),
       .offset = 0,
       .n_buffers = static_cast<std::int64_t>(a.buffers.size()),
       .n_children = static_cast<std::int64_t>(a.children.size()),
@@ -158,7 +162,10 @@ void export_column(ArrowArray* out, ColumnBuffers& column, std::size_t rows) {
     owned->values = std::exchange(column.values, {});
     owned->buffers = {nullptr, buffer_of(owned->values)};
   }
-  fill_array(out, std::move(owned), rows);
+  const std::size_t nulls = std::exchange(column.nulls, 0);
+  owned->validity = std::exchange(column.validity, {});
+  if (nulls != 0) owned->buffers[0] = owned->validity.data();
+  fill_array(out, std::move(owned), rows, nulls);
 }
 
 }  // namespace
