@@ -180,6 +180,8 @@ NB_MODULE(_flowfeat, m) {
       "Checks a configuration and its source as a run would; returns the records' schema as an arrow_schema "
       "PyCapsule.");
 
+  m.def("threads_running", &NativeRun::threads_running, "Threads of runs started and not yet ended.");
+
   m.def("configuration_keys", &configuration_keys, "Every key of the configuration file, dotted (flows.idle_timeout).");
 
   nb::class_<Run>(m, "Run")

@@ -1,7 +1,5 @@
 #include "native_run.hpp"
 
-#include <pthread.h>
-
 #include <filesystem>
 #include <utility>
 
@@ -82,9 +80,15 @@ PipelineOptions NativeRun::pipeline_options() {
   return options;
 }
 
+namespace {
+std::atomic<std::size_t> unjoined_threads{0};
+}  // namespace
+
+std::size_t NativeRun::threads_running() noexcept { return unjoined_threads.load(); }
+
 void NativeRun::start() {
   thread_ = std::thread([this] { run(); });
-  ::pthread_setname_np(thread_.native_handle(), "flowfeat-run");  // tells leaked runs apart in tests
+  unjoined_threads.fetch_add(1);
 }
 
 void NativeRun::run() noexcept {
@@ -156,7 +160,10 @@ void NativeRun::close() noexcept {
     changed_.notify_all();
   }
   pipeline_->request_stop();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    unjoined_threads.fetch_sub(1);
+  }
   std::lock_guard lock(mutex_);
   for (ArrowArray& batch : queue_) batch.release(&batch);
   queue_.clear();

@@ -88,6 +88,9 @@ class NativeRun {
   bool live() const noexcept { return capture_->live(); }
   RunProgress progress() const noexcept;
 
+  // Threads of runs, started and not yet joined, in the whole process.
+  static std::size_t threads_running() noexcept;
+
   // What the run read and produced, once next() returned kEnd.
   const PipelineSummary& summary() const noexcept { return summary_; }
 
