@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -126,7 +127,10 @@ class ArrowFields {
   template <class T>
   void uint(T value) {
     if constexpr (integer_type<T>() == ArrowColumnType::kInt64) {
-      (column_++)->append_fixed(static_cast<std::int64_t>(value));
+      // Counters and times stay far below 2^63; one that does not fit is null, not negative.
+      const bool valid = static_cast<std::uint64_t>(value) <= static_cast<std::uint64_t>(INT64_MAX);
+      column_->set_valid(valid, row_);
+      (column_++)->append_fixed(valid ? static_cast<std::int64_t>(value) : std::int64_t{0});
     } else {
       (column_++)->append_fixed(value);
     }
