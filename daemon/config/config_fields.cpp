@@ -254,7 +254,7 @@ std::optional<std::string> parse_sensor_id(std::string_view text, std::string& o
   return std::nullopt;
 }
 
-constexpr std::array<Field, 65> field_table{{
+constexpr std::array<Field, 66> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -385,6 +385,8 @@ constexpr std::array<Field, 65> field_table{{
      [](Config& c, std::string_view t) { return parse_bool(t, c.output.files); }},
     {"output.directory", ValueType::text, "a non-empty path",
      [](Config& c, std::string_view t) { return parse_path(t, c.output.directory); }},
+    {"output.columns", ValueType::text, "all, flow",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"all", "flow"}, c.output.columns); }},
     {"output.format", ValueType::text, "csv, jsonl",
      [](Config& c, std::string_view t) { return parse_choice(t, {"csv", "jsonl"}, c.output.format); }},
     {"output.compression", ValueType::text, "none, gzip",

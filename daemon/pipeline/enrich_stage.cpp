@@ -6,7 +6,7 @@
 
 namespace flowfeat::pipeline_detail {
 
-EnrichStage::EnrichStage(std::shared_ptr<const GroundTruth> truth, const OneHotEncoder& encoder, Metrics& metrics)
+EnrichStage::EnrichStage(std::shared_ptr<const GroundTruth> truth, const OneHotEncoder* encoder, Metrics& metrics)
     : truth_(std::move(truth)),
       encoder_(encoder),
       labeled_benign_(metrics.records_labeled("0")),
@@ -20,8 +20,10 @@ void EnrichStage::process(Slot& slot) const {
       record.verdict = truth->verdict(record.flow);
       attacks += record.verdict.label;
     }
-    record.one_hot = encoder_.encode(record.flow);
-    compute_derived(record);
+    if (encoder_ != nullptr) {
+      record.one_hot = encoder_->encode(record.flow);
+      compute_derived(record);
+    }
   }
   if (truth) {
     labeled_attack_.increment(static_cast<double>(attacks));

@@ -16,8 +16,9 @@ namespace flowfeat::pipeline_detail {
 // takes the one current when it starts, so all its records are labelled by the same file.
 class EnrichStage {
  public:
-  // truth may be null (no ground truth configured).
-  EnrichStage(std::shared_ptr<const GroundTruth> truth, const OneHotEncoder& encoder, Metrics& metrics);
+  // truth may be null (no ground truth configured); encoder null when the records carry no
+  // encodings and derived features (output.columns: flow).
+  EnrichStage(std::shared_ptr<const GroundTruth> truth, const OneHotEncoder* encoder, Metrics& metrics);
 
   void process(Slot& slot) const;
 
@@ -26,7 +27,7 @@ class EnrichStage {
 
  private:
   std::atomic<std::shared_ptr<const GroundTruth>> truth_;
-  const OneHotEncoder& encoder_;
+  const OneHotEncoder* encoder_;
   Counter& labeled_benign_;
   Counter& labeled_attack_;
 };

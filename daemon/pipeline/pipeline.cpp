@@ -49,6 +49,9 @@ std::shared_ptr<const GroundTruth> shared_ground_truth(const LabelsConfig& label
   return std::make_shared<const GroundTruth>(std::move(*truth));
 }
 
+// Standardization is on and the records carry its columns (not output.columns: flow).
+bool standardizing(const OutputLayout& layout) { return !layout.standardized_columns.empty(); }
+
 std::unique_ptr<RotatingFileSink> make_file_sink(const Config& config, const OutputLayout& layout,
                                                  const std::function<std::uint64_t()>& clock, bool write_files) {
   if (!write_files || !config.output.files) return nullptr;
@@ -100,11 +103,13 @@ class Pipeline::Impl {
         layout_(output_layout(config, truth.get(), encoder_)),
         schema_(layout_.schema()),
         errors_(metrics),
-        window_(window_options(config.window), shards_, errors_, metrics),
-        enrich_(truth, encoder_, metrics),
-        standardize_(make_quantile_flags(config.features), make_standardizer(config, options_.write_files),
-                     standardized_fields(config.standardize),
-                     {.state_file = options_.write_files ? state_file_path(config) : std::filesystem::path(),
+        window_(window_options(config.window), layout_.fans, shards_, errors_, metrics),
+        enrich_(truth, layout_.derived ? &encoder_ : nullptr, metrics),
+        standardize_(layout_.derived ? std::optional(make_quantile_flags(config.features)) : std::nullopt,
+                     standardizing(layout_) ? make_standardizer(config, options_.write_files) : std::nullopt,
+                     standardizing(layout_) ? standardized_fields(config.standardize) : std::vector<NumericField>(),
+                     {.state_file = options_.write_files && standardizing(layout_) ? state_file_path(config)
+                                                                                  : std::filesystem::path(),
                       .save_interval_ms = config.standardize.save_interval_ms},
                      options_.wall_clock, metrics),
         sink_(make_file_sink(config, layout_, options_.wall_clock, options_.write_files),

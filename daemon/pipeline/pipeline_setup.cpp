@@ -135,12 +135,13 @@ std::optional<Standardizer> make_standardizer(const Config& config, bool load_st
 
 OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder) {
   OutputLayout layout;
-  layout.fans = true;
+  const bool all = config.output.columns == "all";
+  layout.fans = all;
   layout.label = truth != nullptr;
   layout.attack_cat = truth != nullptr && truth->has_attack_cat();
-  layout.encoding_columns = encoder.column_names();
-  layout.derived = true;
-  if (config.standardize.mode != "off") layout.standardized_columns = config.standardize.columns;
+  if (all) layout.encoding_columns = encoder.column_names();
+  layout.derived = all;
+  if (all && config.standardize.mode != "off") layout.standardized_columns = config.standardize.columns;
   layout.sensor = sensor_id(config.sensor);
   return layout;
 }

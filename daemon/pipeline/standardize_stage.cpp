@@ -8,7 +8,7 @@
 
 namespace flowfeat::pipeline_detail {
 
-StandardizeStage::StandardizeStage(QuantileFlags flags, std::optional<Standardizer> standardizer,
+StandardizeStage::StandardizeStage(std::optional<QuantileFlags> flags, std::optional<Standardizer> standardizer,
                                    std::vector<NumericField> fields, Persistence persistence, WallClock clock,
                                    Metrics& metrics)
     : flags_(std::move(flags)),
@@ -22,7 +22,7 @@ StandardizeStage::StandardizeStage(QuantileFlags flags, std::optional<Standardiz
 
 void StandardizeStage::process(Slot& slot) {
   for (FeatureRecord& record : slot.records) {
-    flags_.apply(record);
+    if (flags_) flags_->apply(record);
     if (!standardizer_) continue;
     for (std::size_t i = 0; i < fields_.size(); ++i) raw_[i] = fields_[i].read(record);
     standardizer_->transform(raw_, std::span<double>(record.standardized.data(), fields_.size()));

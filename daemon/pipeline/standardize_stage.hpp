@@ -26,8 +26,10 @@ class StandardizeStage {
     std::uint64_t save_interval_ms = 60'000;
   };
 
-  // standardizer is empty when standardization is off; fields[i] feeds its column i.
-  StandardizeStage(QuantileFlags flags, std::optional<Standardizer> standardizer, std::vector<NumericField> fields,
+  // flags is empty when the records carry no derived features, standardizer when standardization
+  // is off; fields[i] feeds its column i.
+  StandardizeStage(std::optional<QuantileFlags> flags, std::optional<Standardizer> standardizer,
+                   std::vector<NumericField> fields,
                    Persistence persistence, WallClock clock, Metrics& metrics);
 
   void process(Slot& slot);
@@ -36,10 +38,10 @@ class StandardizeStage {
   void save();
 
   const Standardizer* standardizer() const noexcept { return standardizer_ ? &*standardizer_ : nullptr; }
-  const QuantileFlags& quantile_flags() const noexcept { return flags_; }
+  const QuantileFlags* quantile_flags() const noexcept { return flags_ ? &*flags_ : nullptr; }
 
  private:
-  QuantileFlags flags_;
+  std::optional<QuantileFlags> flags_;
   std::optional<Standardizer> standardizer_;
   std::vector<NumericField> fields_;
   std::vector<double> raw_;

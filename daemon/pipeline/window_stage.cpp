@@ -4,8 +4,10 @@
 
 namespace flowfeat::pipeline_detail {
 
-WindowStage::WindowStage(const HostWindowOptions& options, std::size_t shards, StageErrors& errors, Metrics& metrics)
+WindowStage::WindowStage(const HostWindowOptions& options, bool fans, std::size_t shards, StageErrors& errors,
+                         Metrics& metrics)
     : window_(options),
+      fans_(fans),
       shards_(shards),
       errors_(errors),
       window_flows_(metrics.host_window_flows()),
@@ -32,6 +34,10 @@ void WindowStage::process(Slot& slot) {
   }
   active_flows_ = active;
   peak_active_flows_ = std::max(peak_active_flows_, active);
+  if (!fans_) {
+    pass_ends(slot);
+    return;
+  }
   // Each shard's starts are already in flow_id order; sorting the concatenation merges them.
   std::sort(starts_.begin(), starts_.end(),
             [](const FlowStart& a, const FlowStart& b) { return a.flow_id < b.flow_id; });
@@ -46,6 +52,16 @@ void WindowStage::process(Slot& slot) {
     window_.advance(slot.watermark_ms, emit);
   }
   publish();
+}
+
+void WindowStage::pass_ends(Slot& slot) {
+  const std::size_t first = slot.records.size();
+  for (const ShardOutput& out : slot.shard_outputs) {
+    for (const FlowRecord& record : out.ends) slot.records.emplace_back().flow = record;
+  }
+  // Each shard's ends are in its own order; flow_id (capture order) makes one order of them all.
+  std::sort(slot.records.begin() + static_cast<std::ptrdiff_t>(first), slot.records.end(),
+            [](const FeatureRecord& a, const FeatureRecord& b) { return a.flow.flow_id < b.flow.flow_id; });
 }
 
 void WindowStage::publish() {

@@ -15,10 +15,11 @@ namespace flowfeat::pipeline_detail {
 // Joins the shards' outputs of each slot and feeds the host window in capture order: a slot is
 // processed once every shard is done with it and every earlier slot has been. Flow starts are
 // merged by flow_id (capture order), so the window sees the same sequence whatever the number of
-// shards. Owned by one serial graph node; not thread-safe.
+// shards. Without fan metrics (output.columns: flow) the window is skipped: the flows that ended
+// go on at once, in flow_id order. Owned by one serial graph node; not thread-safe.
 class WindowStage {
  public:
-  WindowStage(const HostWindowOptions& options, std::size_t shards, StageErrors& errors, Metrics& metrics);
+  WindowStage(const HostWindowOptions& options, bool fans, std::size_t shards, StageErrors& errors, Metrics& metrics);
 
   // One shard is done with slot. Appends to ready the slots that can go on, in sequence order, each
   // with the records the window released (none once an error was reported to errors).
@@ -32,7 +33,10 @@ class WindowStage {
   void process(Slot& slot);
   void publish();
 
+  void pass_ends(Slot& slot);
+
   HostWindow window_;
+  bool fans_;
   std::size_t shards_;
   StageErrors& errors_;
   std::map<std::uint64_t, Slot*> complete_;  // slots every shard is done with, waiting for earlier ones

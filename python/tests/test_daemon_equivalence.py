@@ -10,9 +10,10 @@ import flowfeat
 from conftest import assert_same_records, run_daemon
 
 
-def test_generated_traffic_with_labels(daemon, generated, tmp_path):
+@pytest.mark.parametrize("columns", ["all", "flow"])
+def test_generated_traffic_with_labels(daemon, generated, tmp_path, columns):
     capture, truth = generated
-    config = f"labels:\n  file: {truth}\n"
+    config = f"labels:\n  file: {truth}\noutput:\n  columns: {columns}\n"
     (tmp_path / "python.yaml").write_text(config)
     streamer = flowfeat.Streamer(capture, config=tmp_path / "python.yaml")
     assert "label" in streamer.schema.names and "attack_cat" in streamer.schema.names

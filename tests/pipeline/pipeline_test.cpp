@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -15,6 +16,7 @@
 
 #include "fan_reference.hpp"
 #include "flowfeat/core/numeric_field.hpp"
+#include "flowfeat/sink/record_formatter.hpp"
 #include "flowfeat/standardize/standardizer_state.hpp"
 #include "http_get.hpp"
 #include "memory_source.hpp"
@@ -119,6 +121,61 @@ TEST(Pipeline, OutputIsByteIdenticalWithOneTwoAndFourWorkers) {
   ASSERT_FALSE(outputs[0].empty());
   EXPECT_TRUE(outputs[0] == outputs[1]) << "1 vs 2 workers differ";
   EXPECT_TRUE(outputs[0] == outputs[2]) << "1 vs 4 workers differ";
+}
+
+// The flow columns of a record as the CSV writes them.
+std::string flow_text(const FlowRecord& flow) {
+  OutputLayout layout;
+  layout.fans = false;
+  layout.derived = false;
+  FeatureRecord record;
+  record.flow = flow;
+  const std::unique_ptr<RecordFormatter> csv = make_record_formatter(OutputFormat::kCsv, layout);
+  std::string text(csv->max_record_bytes(), '\0');
+  text.resize(static_cast<std::size_t>(csv->format(record, text.data()) - text.data()));
+  return text;
+}
+
+// output.columns: flow skips the fan window and enrichment: the same flows with the same flow
+// columns, released as they end (so in another order), whatever the number of workers.
+TEST(Pipeline, FlowColumnsAloneAreTheFullRecordsFlowsInFlowIdOrder) {
+  MemorySource source = sorted_traffic(3);
+  const auto records_of = [&](const Config& config) {
+    std::vector<FeatureRecord> records;
+    source.rewind();
+    PipelineOptions options;
+    options.write_files = false;
+    options.consumer = [&records](const FeatureRecord& r) { records.push_back(r); };
+    Config quiet = config;
+    quiet.output.files = false;
+    run_into(quiet, source, std::move(options));
+    return records;
+  };
+  TempFolder folder;
+  Config flow_only = test_config(folder.path(), 1);
+  flow_only.output.columns = "flow";
+  const std::vector<FeatureRecord> flows = records_of(flow_only);
+  flow_only.pipeline.workers = 4;
+  const std::vector<FeatureRecord> flows_four_workers = records_of(flow_only);
+  std::vector<FeatureRecord> full = records_of(test_config(folder.path(), 2));
+  ASSERT_GT(flows.size(), 5000u);
+  ASSERT_EQ(flows.size(), full.size());
+  ASSERT_EQ(flows.size(), flows_four_workers.size());
+  std::sort(full.begin(), full.end(), [](const auto& a, const auto& b) { return a.flow.flow_id < b.flow.flow_id; });
+  std::uint64_t released_early = 0;
+  for (std::size_t i = 0; i < flows.size(); ++i) {
+    EXPECT_EQ(flows[i].flow.flow_id, flows_four_workers[i].flow.flow_id) << i;
+    const auto same = std::lower_bound(full.begin(), full.end(), flows[i].flow.flow_id,
+                                       [](const FeatureRecord& r, std::uint64_t id) { return r.flow.flow_id < id; });
+    ASSERT_TRUE(same != full.end() && same->flow.flow_id == flows[i].flow.flow_id);
+    EXPECT_EQ(flow_text(same->flow), flow_text(flows[i].flow)) << "flow " << flows[i].flow.flow_id;
+    EXPECT_EQ(flows[i].fans, FanMetrics{}) << "no fan window";
+    EXPECT_EQ(flows[i].one_hot, 0u);
+    released_early += i > 0 && flows[i].flow.flow_id < flows[i - 1].flow.flow_id;
+  }
+  EXPECT_GT(released_early, 0u) << "flows leave when they end, not in start order";
+  Metrics metrics(MetricsOptions{.enabled = false});
+  EXPECT_EQ(Pipeline(flow_only, metrics).schema().size(), Schema::flow_record().size() + 1) << "and sensor";
 }
 
 TEST(Pipeline, FanMetricsEqualTheSeedDefinition) {

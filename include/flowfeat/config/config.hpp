@@ -120,6 +120,7 @@ struct KafkaConfig {
 // Where records go.
 struct OutputConfig {
   bool files = true;                          // output.files: rotating record files in output.directory
+  std::string columns = "all";                // output.columns: all, flow (the flow record and labels only)
   std::string directory = "flowfeat-output";  // output.directory
   std::string format = "csv";                 // output.format: csv, jsonl
   std::string compression = "none";           // output.compression: none, gzip
