@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import threading
 
 import pandas as pd
@@ -199,3 +200,32 @@ def test_summary_after_a_run(generated):
     assert streamer.summary["records"] == len(df)
     assert streamer.summary["packets_read"] >= df["bidirectional_packets"].sum()
     assert streamer.summary["records_lost"] == 0
+
+
+def test_a_failing_stage_raises_its_message(generated, tmp_path):
+    capture, _ = generated
+    # The final save of the standardizer's statistics cannot be written: the standardize stage fails.
+    streamer = flowfeat.Streamer(
+        capture, output__files=True, output__directory=tmp_path / "out", standardize__state_file="/proc/flowfeat.state"
+    )
+    with pytest.raises(flowfeat.PipelineError, match="standardize stage: .*/proc/flowfeat.state"):
+        streamer.to_pandas()
+    assert flowfeat._flowfeat.threads_running() == 0
+    assert len(flowfeat.Streamer(capture).to_pandas()) > 0, "the next run works"
+
+
+def test_output_files_too_when_asked(generated, tmp_path):
+    capture, _ = generated
+    df = flowfeat.Streamer(capture, output__files=True, output__directory=tmp_path / "out").to_pandas()
+    written = list((tmp_path / "out").glob("flows-*.csv"))
+    assert len(written) == 1
+    assert sum(1 for _ in written[0].open()) == len(df) + 1  # and the header
+
+
+def test_progress_bar_on_request(generated):
+    capture, _ = generated
+    script = "import sys, flowfeat; flowfeat.Streamer(sys.argv[1], progress=True).to_pandas()"
+    shown = subprocess.run([sys.executable, "-c", script, capture], capture_output=True, text=True, check=True)
+    assert "flowfeat" in shown.stderr and "records" in shown.stderr
+    quiet = subprocess.run([sys.executable, "-c", script.replace("True", "None"), capture], capture_output=True, text=True, check=True)
+    assert quiet.stderr == "", "no bar when standard error is not a terminal"
