@@ -254,7 +254,7 @@ std::optional<std::string> parse_sensor_id(std::string_view text, std::string& o
   return std::nullopt;
 }
 
-constexpr std::array<Field, 66> field_table{{
+constexpr std::array<Field, 74> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -323,6 +323,10 @@ constexpr std::array<Field, 66> field_table{{
      [](Config& c, std::string_view t) { return parse_range(t, 1, max_window_flows, c.window.max_flows); }},
     {"labels.file", ValueType::text, "a path, or empty for no labels",
      [](Config& c, std::string_view t) { return take_text(t, c.labels.file); }},
+    {"labels.format", ValueType::text, "custom, unsw-nb15, cic-ids",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"custom", "unsw-nb15", "cic-ids"}, c.labels.format); }},
+    {"labels.header", ValueType::boolean, "true, false",
+     [](Config& c, std::string_view t) { return parse_bool(t, c.labels.header); }},
     {"labels.columns.src_ip", ValueType::text, "a column name",
      [](Config& c, std::string_view t) { return parse_name(t, c.labels.src_ip); }},
     {"labels.columns.src_port", ValueType::text, "a column name",
@@ -337,6 +341,20 @@ constexpr std::array<Field, 66> field_table{{
      [](Config& c, std::string_view t) { return parse_name(t, c.labels.label); }},
     {"labels.columns.attack_cat", ValueType::text, "a column name",
      [](Config& c, std::string_view t) { return parse_name(t, c.labels.attack_cat); }},
+    {"labels.columns.start_time", ValueType::text, "a column name, or empty for none",
+     [](Config& c, std::string_view t) { return take_text(t, c.labels.start_time); }},
+    {"labels.columns.end_time", ValueType::text, "a column name, or empty for none",
+     [](Config& c, std::string_view t) { return take_text(t, c.labels.end_time); }},
+    {"labels.time_format", ValueType::text, "unix, unix_ms, or a strptime pattern such as %d/%m/%Y %H:%M:%S",
+     [](Config& c, std::string_view t) -> std::optional<std::string> {
+       if (t.empty()) return std::string("expected a time format, got an empty string");
+       c.labels.time_format = std::string(t);
+       return std::nullopt;
+     }},
+    {"labels.time_zone", ValueType::text, "UTC, UTC+HH[:MM], UTC-HH[:MM], an IANA name (Europe/Paris), or empty",
+     [](Config& c, std::string_view t) { return take_text(t, c.labels.time_zone); }},
+    {"labels.time_tolerance", ValueType::seconds, "0..86400 seconds",
+     [](Config& c, std::string_view t) { return parse_seconds_or_off(t, c.labels.time_tolerance_ms); }},
     {"labels.benign_values", ValueType::text_list, "label texts, at most 64",
      [](Config& c, std::string_view t) -> std::optional<std::string> {
        if (t.empty()) return std::string("expected a label text, got an empty string");
@@ -387,6 +405,8 @@ constexpr std::array<Field, 66> field_table{{
      [](Config& c, std::string_view t) { return parse_path(t, c.output.directory); }},
     {"output.columns", ValueType::text, "all, flow",
      [](Config& c, std::string_view t) { return parse_choice(t, {"all", "flow"}, c.output.columns); }},
+    {"output.on_write_error", ValueType::text, "wait, drop",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"wait", "drop"}, c.output.on_write_error); }},
     {"output.format", ValueType::text, "csv, jsonl",
      [](Config& c, std::string_view t) { return parse_choice(t, {"csv", "jsonl"}, c.output.format); }},
     {"output.compression", ValueType::text, "none, gzip",

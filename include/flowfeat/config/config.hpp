@@ -65,6 +65,8 @@ struct WindowConfig {
 // Ground-truth labels (record specification §4).
 struct LabelsConfig {
   std::string file;                    // labels.file: ground-truth CSV; empty = no label column
+  std::string format = "custom";       // labels.format: custom, unsw-nb15, cic-ids (presets of the public data sets)
+  bool header = true;                  // labels.header: false = labels.columns.* are 1-based column numbers
   std::string src_ip = "srcip";        // labels.columns.*: header names of the 5-tuple and verdict
   std::string src_port = "sport";
   std::string dst_ip = "dstip";
@@ -72,6 +74,11 @@ struct LabelsConfig {
   std::string protocol = "proto";
   std::string label = "Label";
   std::string attack_cat = "attack_cat";
+  std::string start_time;              // labels.columns.start_time, end_time: the row's interval; empty = none
+  std::string end_time;
+  std::string time_format = "unix";    // labels.time_format: unix (seconds), unix_ms, or a strptime pattern
+  std::string time_zone;               // labels.time_zone: of local times; empty = the format's own (UTC for custom)
+  std::uint64_t time_tolerance_ms = 5'000;  // labels.time_tolerance: slack around a row's interval
   // labels.benign_values: text labels that mean benign; any other text is an attack category.
   std::vector<std::string> benign_values = {"BENIGN", "Benign", "normal", "0"};
 
@@ -121,6 +128,7 @@ struct KafkaConfig {
 struct OutputConfig {
   bool files = true;                          // output.files: rotating record files in output.directory
   std::string columns = "all";                // output.columns: all, flow (the flow record and labels only)
+  std::string on_write_error = "wait";        // output.on_write_error: wait (replays), drop
   std::string directory = "flowfeat-output";  // output.directory
   std::string format = "csv";                 // output.format: csv, jsonl
   std::string compression = "none";           // output.compression: none, gzip
