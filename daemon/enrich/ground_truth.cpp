@@ -10,24 +10,20 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <istream>
 #include <limits>
+#include <map>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
+#include "csv_records.hpp"
+#include "ground_truth_layout.hpp"
+
 namespace flowfeat {
 namespace {
 
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
-bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
-
-bool is_blank(std::string_view line) noexcept { return std::all_of(line.begin(), line.end(), is_space); }
-
-void trim_right(std::string& text) {
-  while (!text.empty() && is_space(text.back())) text.pop_back();
-}
+using enrich_detail::kAbsent;
+using enrich_detail::RowLayout;
 
 char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -35,106 +31,6 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
-
-// Splits CSV records (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks) from
-// a stream, dropping a leading UTF-8 BOM, CR before LF, blank lines and whitespace around fields.
-class CsvReader {
- public:
-  explicit CsvReader(std::istream& in) : in_(in) {}
-
-  // False at end of input. Otherwise `fields` holds the record, or `error` says why it cannot be split.
-  bool next(std::vector<std::string>& fields, std::string& error) {
-    fields.clear();
-    error.clear();
-    std::string line;
-    do {
-      if (!read_line(line)) return false;
-    } while (is_blank(line));
-    record_line_ = line_;
-
-    enum class State : std::uint8_t { kStart, kUnquoted, kQuoted, kAfterQuote };
-    State state = State::kStart;
-    std::string field;
-    std::size_t i = 0;
-    for (;;) {
-      if (i == line.size()) {
-        if (state == State::kQuoted) {
-          if (!read_line(line)) {
-            error = "unterminated quoted field";
-            return true;
-          }
-          field += '\n';
-          i = 0;
-          continue;
-        }
-        if (state == State::kUnquoted) trim_right(field);
-        fields.push_back(std::move(field));
-        return true;
-      }
-      const char c = line[i++];
-      switch (state) {
-        case State::kStart:
-          if (c == '"') {
-            state = State::kQuoted;
-          } else if (c == ',') {
-            fields.emplace_back();
-          } else if (!is_space(c)) {
-            field += c;
-            state = State::kUnquoted;
-          }
-          break;
-        case State::kUnquoted:
-          if (c == ',') {
-            trim_right(field);
-            fields.push_back(std::move(field));
-            field.clear();
-            state = State::kStart;
-          } else {
-            field += c;
-          }
-          break;
-        case State::kQuoted:
-          if (c != '"') {
-            field += c;
-          } else if (i < line.size() && line[i] == '"') {
-            field += '"';
-            ++i;
-          } else {
-            state = State::kAfterQuote;
-          }
-          break;
-        case State::kAfterQuote:
-          if (c == ',') {
-            fields.push_back(std::move(field));
-            field.clear();
-            state = State::kStart;
-          } else if (!is_space(c)) {
-            error = "text after the closing quote of a field";
-            return true;
-          }
-          break;
-      }
-    }
-  }
-
-  // Line (1-based) on which the last record returned by next() starts.
-  std::uint64_t record_line() const noexcept { return record_line_; }
-
-  bool failed() const { return in_.bad(); }
-
- private:
-  bool read_line(std::string& line) {
-    if (!std::getline(in_, line)) return false;
-    ++line_;
-    if (line_ == 1 && line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return true;
-  }
-
-  std::istream& in_;
-  std::uint64_t line_ = 0;
-  std::uint64_t record_line_ = 0;
-};
 
 bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& value) noexcept {
   int base = 10;
@@ -249,16 +145,97 @@ struct TupleKey {
 
 constexpr std::uint32_t kNoCategory = std::numeric_limits<std::uint32_t>::max();
 
+// Text as UTF-8: CIC-IDS2017 writes some labels in Windows-1252 ("Web Attack \x96 Brute Force"),
+// which would make the records' text invalid; such a text is converted, valid UTF-8 kept as it is.
+std::string as_utf8(std::string_view text) {
+  const auto valid = [&] {
+    for (std::size_t i = 0; i < text.size();) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+      if (length == 0 || i + length > text.size()) return false;
+      for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+      }
+      i += length;
+    }
+    return true;
+  };
+  if (valid()) return std::string(text);
+  // Windows-1252's 0x80-0x9F; the rest of the upper half is Latin-1.
+  static constexpr char16_t kHigh[32] = {0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                         0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+                                         0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                         0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    const char16_t code = c < 0x80 ? c : c < 0xA0 ? kHigh[c - 0x80] : c;
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+  return out;
+}
+
+// A port as the data sets write it: decimal, 0x-hex, or "-" for a protocol without ports.
+bool parse_port(std::string_view text, std::uint64_t& port) noexcept {
+  if (text == "-") {
+    port = 0;
+    return true;
+  }
+  return parse_unsigned(text, 65535, port);
+}
+
+constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kEndOfTime = std::numeric_limits<std::int64_t>::max();
+
+// One row of the ground truth: its interval (the whole of time without times) and its verdict.
+struct Row {
+  std::int64_t start_ms = kNoTime;
+  std::int64_t end_ms = kEndOfTime;
+  std::uint32_t category = kNoCategory;  // index into Table::categories
+  bool attack = false;
+};
+
+// Why rows were skipped, so a file where most fail gets one error that says what they hold.
+enum class Skip : std::uint8_t { kSplit, kFieldCount, kSrcIp, kSrcPort, kDstIp, kDstPort, kProtocol, kLabel, kTime };
+constexpr std::size_t kSkipKinds = 9;
+
+std::string hint(Skip kind) {
+  switch (kind) {
+    case Skip::kSplit: return "they are not CSV";
+    case Skip::kFieldCount: return "they do not have the first row's number of fields";
+    case Skip::kSrcIp: return "the src_ip column does not hold addresses: check labels.columns.src_ip or labels.format";
+    case Skip::kSrcPort: return "the src_port column does not hold ports: check labels.columns.src_port";
+    case Skip::kDstIp: return "the dst_ip column does not hold addresses: check labels.columns.dst_ip or labels.format";
+    case Skip::kDstPort: return "the dst_port column does not hold ports: check labels.columns.dst_port";
+    case Skip::kProtocol: return "the protocol column holds neither numbers nor protocol names: check labels.columns.protocol";
+    case Skip::kLabel: return "the label column is empty";
+    case Skip::kTime: return "the time columns do not read as labels.time_format (and labels.time_zone) say";
+  }
+  return "";
+}
+
 std::string quoted_path(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
 
 }  // namespace
 
 struct GroundTruth::Table {
-  absl::flat_hash_map<TupleKey, std::uint32_t> attacks;  // tuple -> index into categories, or kNoCategory
+  absl::flat_hash_map<TupleKey, std::pair<std::uint32_t, std::uint32_t>> ranges;  // tuple -> rows [first, first+count)
+  std::vector<Row> rows;  // grouped by tuple, each group by start time
   std::vector<std::array<char, 32>> categories;
   GroundTruthReport report;
   bool has_label = false;
   bool has_attack_cat = false;
+  bool has_times = false;
+  std::int64_t tolerance_ms = 0;
 };
 
 GroundTruth::GroundTruth(std::unique_ptr<Table> table) noexcept : table_(std::move(table)) {}
@@ -267,6 +244,12 @@ GroundTruth::GroundTruth(GroundTruth&&) noexcept = default;
 GroundTruth& GroundTruth::operator=(GroundTruth&&) noexcept = default;
 
 GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTruthColumns& columns) {
+  GroundTruthOptions options;
+  options.columns = columns;
+  return load(path, options);
+}
+
+GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTruthOptions& options) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw GroundTruthError("cannot read ground truth file " + quoted_path(path) + ": it is a directory");
@@ -275,70 +258,48 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
   if (!in) {
     throw GroundTruthError("cannot open ground truth file " + quoted_path(path) + ": " + std::strerror(errno));
   }
-  CsvReader reader(in);
-  std::vector<std::string> header;
+  enrich_detail::CsvRecords reader(in);
+  std::vector<std::string_view> fields;
   std::string error;
-  if (!reader.next(header, error)) {
+  if (!reader.next(fields, error)) {
     throw GroundTruthError("ground truth file " + quoted_path(path) + " is empty: it needs a header row");
   }
   if (!error.empty()) {
     throw GroundTruthError("ground truth file " + path.string() + ":" + std::to_string(reader.record_line()) +
                            ": header row: " + error);
   }
-
-  constexpr std::size_t kAbsent = std::numeric_limits<std::size_t>::max();
-  auto find_column = [&header](const std::string& name) {
-    if (name.empty()) return kAbsent;
-    auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) {
-      it = std::find_if(header.begin(), header.end(),
-                        [&name](const std::string& h) { return equal_ignoring_case(h, name); });
-    }
-    return it == header.end() ? kAbsent : static_cast<std::size_t>(it - header.begin());
-  };
-  struct Required {
-    const char* field;
-    const std::string& name;
-    std::size_t index;
-  };
-  std::array<Required, 5> required{{{"src_ip", columns.src_ip, find_column(columns.src_ip)},
-                                    {"src_port", columns.src_port, find_column(columns.src_port)},
-                                    {"dst_ip", columns.dst_ip, find_column(columns.dst_ip)},
-                                    {"dst_port", columns.dst_port, find_column(columns.dst_port)},
-                                    {"protocol", columns.protocol, find_column(columns.protocol)}}};
-  std::string missing;
-  for (const Required& r : required) {
-    if (r.index != kAbsent) continue;
-    missing += (missing.empty() ? "'" : ", '") + r.name + "' (" + r.field + ")";
-  }
-  if (!missing.empty()) {
-    throw GroundTruthError("ground truth file " + quoted_path(path) + " lacks required column " + missing +
-                           " in its header row");
-  }
-  const std::size_t label_index = find_column(columns.label);
-  const std::size_t category_index = find_column(columns.attack_cat);
+  const RowLayout layout = enrich_detail::resolve_layout(fields, options, path.string());
 
   auto table = std::make_unique<Table>();
-  table->has_label = label_index != kAbsent;
-  table->has_attack_cat = category_index != kAbsent;
+  table->has_label = layout.label != kAbsent || layout.every_row_attack;
+  table->has_attack_cat = layout.attack_cat != kAbsent;
+  table->has_times = layout.times.has_value();
+  table->tolerance_ms = static_cast<std::int64_t>(options.time_tolerance_ms);
   GroundTruthReport& report = table->report;
+  report.notes.push_back(layout.description);
   absl::flat_hash_map<std::string, std::uint32_t> category_ids;
+  std::vector<std::pair<TupleKey, Row>> keyed;
+  std::array<std::uint64_t, kSkipKinds> skipped{};
+  std::array<std::string, kSkipKinds> first_skipped;
 
-  std::vector<std::string> fields;
-  while (reader.next(fields, error)) {
+  bool have_record = layout.first_record_is_data;  // the first record is a row, not a header
+  for (;;) {
+    if (!have_record && !reader.next(fields, error)) break;
+    have_record = false;
     ++report.rows;
-    auto reject = [&](const std::string& reason) {
+    const auto skip = [&](Skip kind, const std::string& reason) {
       ++report.malformed;
+      if (++skipped[static_cast<std::size_t>(kind)] == 1) first_skipped[static_cast<std::size_t>(kind)] = reason;
       if (report.problems.size() < kMaxProblems) {
         report.problems.push_back(path.string() + ":" + std::to_string(reader.record_line()) + ": " + reason);
       }
     };
     if (!error.empty()) {
-      reject(error);
+      skip(Skip::kSplit, error);
       continue;
     }
-    if (fields.size() != header.size()) {
-      reject("expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields.size()));
+    if (fields.size() != layout.fields) {
+      skip(Skip::kFieldCount, "expected " + std::to_string(layout.fields) + " fields, found " + std::to_string(fields.size()));
       continue;
     }
     IpAddress src_ip;
@@ -346,54 +307,118 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
     std::uint64_t src_port = 0;
     std::uint64_t dst_port = 0;
     std::uint8_t protocol = 0;
-    bool attack = true;
-    const std::string& src_ip_text = fields[required[0].index];
-    const std::string& src_port_text = fields[required[1].index];
-    const std::string& dst_ip_text = fields[required[2].index];
-    const std::string& dst_port_text = fields[required[3].index];
-    const std::string& protocol_text = fields[required[4].index];
-    if (!parse_address(src_ip_text, src_ip)) {
-      reject("bad source address '" + src_ip_text + "'");
-    } else if (!parse_unsigned(src_port_text, 65535, src_port)) {
-      reject("bad source port '" + src_port_text + "'");
-    } else if (!parse_address(dst_ip_text, dst_ip)) {
-      reject("bad destination address '" + dst_ip_text + "'");
-    } else if (!parse_unsigned(dst_port_text, 65535, dst_port)) {
-      reject("bad destination port '" + dst_port_text + "'");
-    } else if (!parse_protocol(protocol_text, protocol)) {
-      reject("bad protocol '" + protocol_text + "'");
-    } else if (table->has_label && fields[label_index].empty()) {
-      reject("empty label");
-    } else {
-      // A label that is not a number is text: benign when it is a benign value, else an attack
-      // named by it.
-      std::string_view label_text;
-      if (table->has_label && !parse_label(fields[label_index], attack)) {
-        const std::string& text = fields[label_index];
-        attack = std::find(columns.benign_values.begin(), columns.benign_values.end(), text) ==
-                 columns.benign_values.end();
-        if (attack) label_text = text;
+    const std::string_view protocol_text = fields[layout.protocol];
+    if (!parse_address(fields[layout.src_ip], src_ip)) {
+      skip(Skip::kSrcIp, "bad source address '" + std::string(fields[layout.src_ip]) + "'");
+      continue;
+    }
+    if (!parse_port(fields[layout.src_port], src_port)) {
+      skip(Skip::kSrcPort, "bad source port '" + std::string(fields[layout.src_port]) + "'");
+      continue;
+    }
+    if (!parse_address(fields[layout.dst_ip], dst_ip)) {
+      skip(Skip::kDstIp, "bad destination address '" + std::string(fields[layout.dst_ip]) + "'");
+      continue;
+    }
+    if (!parse_port(fields[layout.dst_port], dst_port)) {
+      skip(Skip::kDstPort, "bad destination port '" + std::string(fields[layout.dst_port]) + "'");
+      continue;
+    }
+    if (!parse_protocol(protocol_text, protocol)) {
+      const bool a_name = !protocol_text.empty() && std::all_of(protocol_text.begin(), protocol_text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '/' || c == '_' || c == '.';
+      }) && !(protocol_text[0] >= '0' && protocol_text[0] <= '9');
+      if (a_name) {
+        // Argus names more protocols than the IANA keywords flowfeat reads (UNSW-NB15's "unas", "any", ...).
+        ++report.unknown_protocol;
+        continue;
       }
-      ++report.loaded;
-      if (!attack) continue;
+      skip(Skip::kProtocol, "bad protocol '" + std::string(protocol_text) + "'");
+      continue;
+    }
+    Row row;
+    if (layout.times) {
+      const std::optional<enrich_detail::LabelTime> start = layout.times->read(fields[layout.start]);
+      if (!start) {
+        skip(Skip::kTime, "bad time '" + std::string(fields[layout.start]) + "'");
+        continue;
+      }
+      row.start_ms = start->ms;
+      row.end_ms = start->ms + std::max<std::int64_t>(start->resolution_ms - 1, 0);
+      if (layout.end != kAbsent) {
+        const std::optional<enrich_detail::LabelTime> end = layout.times->read(fields[layout.end]);
+        if (!end) {
+          skip(Skip::kTime, "bad end time '" + std::string(fields[layout.end]) + "'");
+          continue;
+        }
+        row.end_ms = std::max(row.end_ms, end->ms + std::max<std::int64_t>(end->resolution_ms - 1, 0));
+      } else if (layout.duration_us != kAbsent) {
+        double duration_us = 0.0;
+        const std::string_view text = fields[layout.duration_us];
+        const auto [ptr, parse_ec] = std::from_chars(text.data(), text.data() + text.size(), duration_us);
+        // CICFlowMeter writes a few negative durations; they say nothing of the length.
+        if (parse_ec == std::errc() && ptr == text.data() + text.size() && duration_us > 0.0) {
+          row.end_ms += static_cast<std::int64_t>(std::ceil(duration_us / 1000.0));
+        }
+      }
+    }
+    row.attack = true;
+    std::string_view label_text;
+    if (layout.every_row_attack) {
+      row.attack = true;
+    } else if (layout.label != kAbsent) {
+      const std::string_view text = fields[layout.label];
+      if (text.empty()) {
+        skip(Skip::kLabel, "empty label");
+        continue;
+      }
+      // A label that is not a number is text: benign when it is a benign value, else an attack named by it.
+      if (!parse_label(text, row.attack)) {
+        const auto& benign = options.columns.benign_values;
+        row.attack = std::find(benign.begin(), benign.end(), text) == benign.end();
+        if (row.attack) label_text = text;
+      }
+    }
+    ++report.loaded;
+    if (row.attack) {
       std::string_view category_text = label_text;
-      if (category_index != kAbsent && !fields[category_index].empty()) category_text = fields[category_index];
-      std::uint32_t category = kNoCategory;
+      if (layout.attack_cat != kAbsent && !fields[layout.attack_cat].empty()) category_text = fields[layout.attack_cat];
       if (!category_text.empty()) {
         table->has_attack_cat = true;
-        const auto [it, added] =
-            category_ids.try_emplace(std::string(category_text), static_cast<std::uint32_t>(table->categories.size()));
-        if (added) table->categories.push_back(category_of(category_text));
-        category = it->second;
+        const std::string category = as_utf8(category_text);
+        const auto [it, added] = category_ids.try_emplace(category, static_cast<std::uint32_t>(table->categories.size()));
+        if (added) table->categories.push_back(category_of(category));
+        row.category = it->second;
       }
-      // try_emplace keeps the first attack row's category when the tuple is already known.
-      table->attacks.try_emplace(TupleKey::of(src_ip, static_cast<std::uint16_t>(src_port), dst_ip,
-                                              static_cast<std::uint16_t>(dst_port), protocol),
-                                 category);
     }
+    keyed.emplace_back(TupleKey::of(src_ip, static_cast<std::uint16_t>(src_port), dst_ip,
+                                    static_cast<std::uint16_t>(dst_port), protocol),
+                       row);
   }
   if (reader.failed()) {
     throw GroundTruthError("error reading ground truth file " + quoted_path(path) + ": " + std::strerror(errno));
+  }
+  if (report.malformed > report.loaded) {
+    const auto worst = static_cast<std::size_t>(std::max_element(skipped.begin(), skipped.end()) - skipped.begin());
+    throw GroundTruthError("ground truth file " + quoted_path(path) + ": " + std::to_string(report.malformed) + " of " +
+                           std::to_string(report.rows) + " rows cannot be read, " + std::to_string(skipped[worst]) +
+                           " of them because " + hint(static_cast<Skip>(worst)) + " (first: " + first_skipped[worst] +
+                           "; read as: " + layout.description + ")");
+  }
+
+  // Rows grouped by tuple, each group in time order (file order for equal times): a flow's
+  // candidates are then one slice, scanned until the rows start after the flow ends.
+  std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    if (a.first.words != b.first.words) return a.first.words < b.first.words;
+    return a.second.start_ms < b.second.start_ms;
+  });
+  table->rows.reserve(keyed.size());
+  table->ranges.reserve(keyed.size());
+  for (std::size_t i = 0; i < keyed.size();) {
+    std::size_t j = i;
+    while (j < keyed.size() && keyed[j].first == keyed[i].first) table->rows.push_back(keyed[j++].second);
+    table->ranges.emplace(keyed[i].first, std::pair{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j - i)});
+    i = j;
   }
   return GroundTruth(std::move(table));
 }
@@ -401,16 +426,33 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
 LabelVerdict GroundTruth::verdict(const FlowRecord& flow) const noexcept {
   LabelVerdict verdict;
   const auto it =
-      table_->attacks.find(TupleKey::of(flow.src_ip, flow.src_port, flow.dst_ip, flow.dst_port, flow.protocol));
-  if (it == table_->attacks.end()) return verdict;
+      table_->ranges.find(TupleKey::of(flow.src_ip, flow.src_port, flow.dst_ip, flow.dst_port, flow.protocol));
+  if (it == table_->ranges.end()) return verdict;
+  const auto first_seen = static_cast<std::int64_t>(flow.bidirectional_first_seen_ms);
+  const auto last_seen = static_cast<std::int64_t>(flow.bidirectional_last_seen_ms);
+  const std::int64_t tolerance = table_->tolerance_ms;
+  const Row* attack = nullptr;
+  unsigned matched = 0;
+  for (std::uint32_t i = it->second.first, end = i + it->second.second; i < end; ++i) {
+    const Row& row = table_->rows[i];
+    if (table_->has_times) {
+      if (row.start_ms - tolerance > last_seen) break;  // this and every later row start after the flow
+      if (row.end_ms + tolerance < first_seen) continue;
+    }
+    ++matched;
+    if (row.attack && attack == nullptr) attack = &row;
+  }
+  verdict.matched_rows = static_cast<std::uint8_t>(std::min(matched, 2u));
+  if (attack == nullptr) return verdict;
   verdict.label = 1;
-  if (it->second != kNoCategory) verdict.attack_category = table_->categories[it->second];
+  if (attack->category != kNoCategory) verdict.attack_category = table_->categories[attack->category];
   return verdict;
 }
 
 bool GroundTruth::has_label_column() const noexcept { return table_->has_label; }
 bool GroundTruth::has_attack_cat() const noexcept { return table_->has_attack_cat; }
+bool GroundTruth::has_times() const noexcept { return table_->has_times; }
 const GroundTruthReport& GroundTruth::report() const noexcept { return table_->report; }
-std::size_t GroundTruth::size() const noexcept { return table_->attacks.size(); }
+std::size_t GroundTruth::size() const noexcept { return table_->ranges.size(); }
 
 }  // namespace flowfeat

@@ -56,6 +56,13 @@ std::string load_error(const fs::path& path, const GroundTruthColumns& columns =
 
 constexpr const char* kHeader = "srcip,sport,dstip,dsport,proto,attack_cat,Label\n";
 
+// n well-formed attack rows of tuples no test looks up.
+std::string good_rows(int n) {
+  std::string rows;
+  for (int i = 0; i < n; ++i) rows += "10.9.0." + std::to_string(i) + ",1,10.9.1.1,2,tcp,,1\n";
+  return rows;
+}
+
 TEST_F(GroundTruthTest, MatchesTheTupleInEitherDirectionOnly) {
   const GroundTruth truth = load(std::string(kHeader) + "175.45.176.0,13284,149.171.126.16,80,tcp,Exploits,1\n");
 
@@ -157,15 +164,16 @@ TEST_F(GroundTruthTest, SkipsAndReportsMalformedRowsWithTheirLines) {
                                  "10.0.0.1,-5,10.0.0.2,2,tcp,,1\n"         // 12
                                  "10.0.0.9,1,10.0.0.10,2,tcp,second,1\n"   // 13
                                  "10.0.0.1,1,10.0.0.2,2,\"tcp\"x,,1\n"     // 14
-                                 "10.0.0.1,1,::1::2,2,tcp,,1\n"            // 15
-                                 "10.0.0.11,1,10.0.0.12,2,tcp,\"open,1\n"  // 16, never closed
+                                 "10.0.0.1,1,::1::2,2,tcp,,1\n" +          // 15
+                                 good_rows(12) +                           // 16-27
+                                 "10.0.0.11,1,10.0.0.12,2,tcp,\"open,1\n"  // 28, never closed
                                  "10.0.0.13,1,10.0.0.14,2,tcp,,1\n");
+  // Line 4 ('-' ports, as UNSW-NB15 writes them, and a protocol name not known) and line 7 (a name
+  // not known) are skipped as unknown protocols, not as malformed.
   const std::vector<std::string> expected{
       problem(3, "bad source address '1.2.3'"),
-      problem(4, "bad source port '-'"),
       problem(5, "bad source port '65536'"),
       problem(6, "bad destination port '0x'"),
-      problem(7, "bad protocol 'xyz'"),
       problem(8, "bad protocol '256'"),
       problem(9, "expected 7 fields, found 6"),
       problem(10, "expected 7 fields, found 8"),
@@ -173,21 +181,40 @@ TEST_F(GroundTruthTest, SkipsAndReportsMalformedRowsWithTheirLines) {
       problem(12, "bad source port '-5'"),
       problem(14, "text after the closing quote of a field"),
       problem(15, "bad destination address '::1::2'"),
-      problem(16, "unterminated quoted field"),
+      problem(28, "unterminated quoted field"),
   };
   EXPECT_EQ(truth.report().problems, expected);
-  EXPECT_EQ(truth.report().rows, 15u);
-  EXPECT_EQ(truth.report().loaded, 2u);
-  EXPECT_EQ(truth.report().malformed, 13u);
+  EXPECT_EQ(truth.report().rows, 27u);
+  EXPECT_EQ(truth.report().loaded, 14u);
+  EXPECT_EQ(truth.report().malformed, 11u);
+  EXPECT_EQ(truth.report().unknown_protocol, 2u);
   // Loading went on past the bad rows.
   EXPECT_EQ(truth.verdict(flow("10.0.0.1", 1, "10.0.0.2", 2, 6)).attack_cat(), "first");
   EXPECT_EQ(truth.verdict(flow("10.0.0.9", 1, "10.0.0.10", 2, 6)).attack_cat(), "second");
-  EXPECT_EQ(truth.size(), 2u);
+  EXPECT_EQ(truth.size(), 14u);
+}
+
+TEST_F(GroundTruthTest, AFileWhereMostRowsFailIsOneErrorThatSaysWhy) {
+  std::string content = kHeader;
+  for (int i = 0; i < 30; ++i) content += "10.0.0.1,80,10.0.0.2,http,tcp,,1\n";
+  content += good_rows(3);
+  const std::string message = load_error(write(content));
+  EXPECT_NE(message.find("30 of 33 rows cannot be read, 30 of them because the dst_port column does not hold ports"),
+            std::string::npos) << message;
+  EXPECT_NE(message.find("bad destination port 'http'"), std::string::npos) << message;
+}
+
+TEST_F(GroundTruthTest, AHeaderlessFileIsToldApartFromAMissingColumn) {
+  const std::string message = load_error(write("59.166.0.0,1390,149.171.126.6,53,udp,0\n"));
+  EXPECT_NE(message.find("has no header row: its first row holds data (the address '59.166.0.0')"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("labels.format: unsw-nb15"), std::string::npos) << message;
 }
 
 TEST_F(GroundTruthTest, KeepsTheFirstTwentyProblems) {
   std::string content = kHeader;
   for (int i = 0; i < 30; ++i) content += "10.0.0.1,x,10.0.0.2,2,tcp,,1\n";
+  content += good_rows(31);
   const GroundTruth truth = load(content);
   EXPECT_EQ(truth.report().malformed, 30u);
   ASSERT_EQ(truth.report().problems.size(), GroundTruth::kMaxProblems);
@@ -252,7 +279,7 @@ TEST_F(GroundTruthTest, RowsLabelledZeroAreBenign) {
   EXPECT_EQ(truth.verdict(flow("10.0.0.9", 1, "10.0.0.10", 2, 6)).label, 0);
   EXPECT_EQ(truth.verdict(flow("10.0.0.11", 1, "10.0.0.12", 2, 6)).label, 1);
   EXPECT_EQ(truth.report().loaded, 8u);
-  EXPECT_EQ(truth.size(), 4u);  // B, C, D, F
+  EXPECT_EQ(truth.size(), 6u);  // A to F, benign ones too
 }
 
 // CICFlowMeter's files label with text: BENIGN and the attack's name, with no attack_cat column.

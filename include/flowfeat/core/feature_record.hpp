@@ -89,6 +89,7 @@ inline constexpr std::size_t kMaxStandardizedColumns = 64;
 // Ground-truth verdict of one flow (FEATURES.md section 4).
 struct LabelVerdict {
   std::uint8_t label = 0;                  // 1: the 5-tuple matches an attack row of the ground truth
+  std::uint8_t matched_rows = 0;           // rows of the ground truth the flow matched: 0, 1, or 2 for several
   std::array<char, 32> attack_category{};  // NUL-terminated; empty when unknown or benign
 
   std::string_view attack_cat() const noexcept { return std::string_view(attack_category.data()); }
