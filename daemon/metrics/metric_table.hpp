@@ -20,7 +20,7 @@ inline constexpr std::array<std::string_view, 5> kKafkaMessageStates{"produced",
 inline constexpr MetricType kCounter = MetricType::kCounter;
 inline constexpr MetricType kGauge = MetricType::kGauge;
 
-inline constexpr std::array<MetricDescription, 31> kCatalog{{
+inline constexpr std::array<MetricDescription, 32> kCatalog{{
     {"flowfeat_build_info", kGauge, "version", {}, "Always 1; the version label names the running flowfeat build"},
     {"flowfeat_packets_received_total", kCounter, "source", {}, "Packets read from a capture source"},
     {"flowfeat_received_bytes_total",
@@ -53,6 +53,12 @@ inline constexpr std::array<MetricDescription, 31> kCatalog{{
      "",
      {},
      "Output file operations (write, flush, rename) that failed"},
+    {"flowfeat_output_write_blocked",
+     kGauge,
+     "",
+     {},
+     "1 while writing a record file fails and the run waits for it to work again (output.on_write_error: wait), "
+     "holding the reader back; 0 otherwise"},
     {"flowfeat_queue_depth", kGauge, "stage", {}, "Items waiting in the input queue of a pipeline stage"},
     {"flowfeat_stream_lag_seconds", kGauge, "", {},
      "How far the records are behind the wall clock (live capture, paced replay): now minus the time the watermark was due, in seconds; 0 for files read as fast as possible"},

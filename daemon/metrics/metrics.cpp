@@ -42,6 +42,7 @@ constexpr std::size_t kRecordsDropped = index_of("flowfeat_records_dropped_total
 constexpr std::size_t kOutputFilesRotated = index_of("flowfeat_output_files_rotated_total");
 constexpr std::size_t kOutputBytes = index_of("flowfeat_output_bytes_total");
 constexpr std::size_t kOutputWriteErrors = index_of("flowfeat_output_write_errors_total");
+constexpr std::size_t kOutputWriteBlocked = index_of("flowfeat_output_write_blocked");
 constexpr std::size_t kQueueDepth = index_of("flowfeat_queue_depth");
 constexpr std::size_t kStreamLag = index_of("flowfeat_stream_lag_seconds");
 constexpr std::size_t kWatermark = index_of("flowfeat_stream_watermark_seconds");
@@ -241,6 +242,7 @@ Counter& Metrics::records_dropped(std::string_view reason) { return impl_->count
 Counter& Metrics::output_files_rotated() { return impl_->counter(kOutputFilesRotated, ""); }
 Counter& Metrics::output_bytes() { return impl_->counter(kOutputBytes, ""); }
 Counter& Metrics::output_write_errors() { return impl_->counter(kOutputWriteErrors, ""); }
+Gauge& Metrics::output_write_blocked() { return impl_->gauge(kOutputWriteBlocked, ""); }
 Gauge& Metrics::queue_depth(std::string_view stage) { return impl_->gauge(kQueueDepth, stage); }
 Gauge& Metrics::stream_lag_seconds() { return impl_->gauge(kStreamLag, ""); }
 Gauge& Metrics::watermark_seconds() { return impl_->gauge(kWatermark, ""); }

@@ -53,10 +53,12 @@ std::shared_ptr<const GroundTruth> shared_ground_truth(const LabelsConfig& label
 bool standardizing(const OutputLayout& layout) { return !layout.standardized_columns.empty(); }
 
 std::unique_ptr<RotatingFileSink> make_file_sink(const Config& config, const OutputLayout& layout,
-                                                 const std::function<std::uint64_t()>& clock, bool write_files) {
+                                                 const std::function<std::uint64_t()>& clock, bool write_files,
+                                                 Admission admission, const std::atomic<bool>* stopping) {
   if (!write_files || !config.output.files) return nullptr;
   try {
-    return std::make_unique<RotatingFileSink>(rotation_options(config.output), layout, clock);
+    return std::make_unique<RotatingFileSink>(
+        rotation_options(config.output, admission == Admission::kWait, stopping), layout, clock);
   } catch (const std::exception& e) {
     throw PipelineSetupError(std::string("output.directory: ") + e.what());
   }
@@ -112,7 +114,7 @@ class Pipeline::Impl {
                                                                                   : std::filesystem::path(),
                       .save_interval_ms = config.standardize.save_interval_ms},
                      options_.wall_clock, metrics),
-        sink_(make_file_sink(config, layout_, options_.wall_clock, options_.write_files),
+        sink_(make_file_sink(config, layout_, options_.wall_clock, options_.write_files, options_.admission, &stop_),
               make_kafka_sink(config, schema_, options_.admission, &stop_), options_.consumer, options_.wall_clock,
               metrics),
         format_(layout_, sink_.row_formats()),

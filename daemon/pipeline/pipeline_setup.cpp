@@ -192,7 +192,7 @@ std::string run_id() {
   return text;
 }
 
-RotationOptions rotation_options(const OutputConfig& output) {
+RotationOptions rotation_options(const OutputConfig& output, bool may_wait, const std::atomic<bool>* stopping) {
   RotationOptions options;
   options.directory = output.directory;
   options.format = output.format == "jsonl" ? OutputFormat::kJsonLines : OutputFormat::kCsv;
@@ -201,6 +201,8 @@ RotationOptions rotation_options(const OutputConfig& output) {
   options.max_file_age_ms = output.rotate_age_ms;
   options.keep_files = output.keep_files;
   options.keep_bytes = output.keep_bytes;
+  options.on_write_error = may_wait && output.on_write_error == "wait" ? OnWriteError::kWait : OnWriteError::kDrop;
+  options.stopping = stopping;
   return options;
 }
 

@@ -47,7 +47,10 @@ std::optional<Standardizer> make_standardizer(const Config& config, bool load_st
 
 OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder);
 
-RotationOptions rotation_options(const OutputConfig& output);
+// The record files of output. may_wait: output.on_write_error applies (a replay); otherwise the
+// sink drops on a write error (a live capture cannot hold the kernel's ring back). stopping bounds
+// a wait once a stop is requested; may be null.
+RotationOptions rotation_options(const OutputConfig& output, bool may_wait, const std::atomic<bool>* stopping);
 
 // sensor.id, or the host name when it is empty (cut and cleaned to a sensor id).
 std::string sensor_id(const SensorConfig& sensor);

@@ -20,7 +20,11 @@ SinkStage::SinkStage(std::unique_ptr<RotatingFileSink> files, std::unique_ptr<Ka
       kafka_metrics_(metrics),
       watermark_(metrics.watermark_seconds()),
       lag_(metrics.stream_lag_seconds()) {
-  if (files_) sinks_.push_back(files_.get());
+  if (files_) {
+    sinks_.push_back(files_.get());
+    // A waiting sink blocks this thread, so the gauge is set from inside the wait, not by publish().
+    files_->set_wait_observer([&gauge = file_metrics_.write_blocked](bool waiting) { gauge.set(waiting ? 1 : 0); });
+  }
   if (kafka_) sinks_.push_back(kafka_.get());
 }
 
@@ -29,7 +33,8 @@ SinkStage::FileMetrics::FileMetrics(Metrics& metrics)
       records_dropped(metrics.records_dropped("write_error")),
       bytes(metrics.output_bytes()),
       files_rotated(metrics.output_files_rotated()),
-      write_errors(metrics.output_write_errors()) {}
+      write_errors(metrics.output_write_errors()),
+      write_blocked(metrics.output_write_blocked()) {}
 
 SinkStage::KafkaMetrics::KafkaMetrics(Metrics& metrics)
     : produced(metrics.kafka_messages("produced")),

@@ -52,6 +52,7 @@ class SinkStage {
     Counter& bytes;
     Counter& files_rotated;
     Counter& write_errors;
+    Gauge& write_blocked;
   };
   struct KafkaMetrics {
     explicit KafkaMetrics(Metrics& metrics);

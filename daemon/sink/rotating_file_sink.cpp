@@ -9,12 +9,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "flowfeat/sink/leftover_recovery.hpp"
@@ -52,6 +54,9 @@ void validate(const RotationOptions& options) {
   if (base.empty() || base == "." || base == ".." ||
       base.find_first_of(std::string_view("/\0", 2)) != std::string::npos) {
     throw std::invalid_argument("output base name must be a plain file name prefix, not '" + base + "'");
+  }
+  if (options.wait_first_ms == 0 || options.wait_max_ms < options.wait_first_ms) {
+    throw std::invalid_argument("output write retry backoff must start at 1 ms or more and not exceed its maximum");
   }
   if (options.chunk_bytes == 0 || options.chunk_bytes > kMaxChunkBytes) {
     throw std::invalid_argument("output chunk size must be 1 to " + std::to_string(kMaxChunkBytes) + " bytes, not " +
@@ -225,6 +230,19 @@ bool RotatingFileSink::age_reached(std::uint64_t now_ms) const noexcept {
 }
 
 bool RotatingFileSink::open_file(std::uint64_t now_ms) {
+  int error = create_file(now_ms);
+  if (error != 0 && may_wait()) {
+    error = wait_until_it_works(error, options_.directory, [&] { return create_file(now_ms); });
+  }
+  if (error != 0) {
+    fail_without_file(error, error == EEXIST ? "no free file name in" : "cannot create a file in", options_.directory);
+    return false;
+  }
+  return true;
+}
+
+// Creates and opens the next .partial file; 0, or the errno of the failure.
+int RotatingFileSink::create_file(std::uint64_t now_ms) {
   const std::string stamp = utc_stamp(now_ms);
   for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
     char seq[24];
@@ -240,8 +258,7 @@ bool RotatingFileSink::open_file(std::uint64_t now_ms) {
       if (errno == EEXIST) {
         continue;
       }
-      fail_without_file(errno, "cannot create", options_.directory / partial);
-      return false;
+      return errno;
     }
     // The lock tells a sink starting in the same directory that this file is alive, not a
     // leftover; where flock is not supported, writing goes on without it.
@@ -256,45 +273,135 @@ bool RotatingFileSink::open_file(std::uint64_t now_ms) {
     std::copy(header.begin(), header.end(), buffer_.get());  // the JSON Lines header is empty, its data null
     used_ = header.size();
     file_bytes_ = header.size();
-    return true;
+    return 0;
   }
-  fail_without_file(EEXIST, "no free file name in", options_.directory);
-  return false;
+  return EEXIST;
 }
 
 bool RotatingFileSink::flush_chunk() {
   if (fd_ < 0 || used_ == 0) {
     return true;
   }
-  const char* data = buffer_.get();
-  std::size_t size = used_;
+  std::span<const char> bytes(buffer_.get(), used_);
   if (gzip_) {
-    const std::span<const char> member = gzip_->encode(data, size);
-    if (member.empty()) {
+    bytes = gzip_->encode(bytes.data(), bytes.size());
+    if (bytes.empty()) {
       fail(EIO, "cannot compress");
       return false;
     }
-    data = member.data();
-    size = member.size();
   }
-  for (std::size_t done = 0; done < size;) {
-    const ssize_t n = ops_.write(fd_, data + done, size - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      fail(n < 0 ? errno : ENOSPC, "cannot write");
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
+  int error = write_chunk(bytes);
+  if (error != 0 && may_wait()) {
+    error = wait_until_it_works(error, options_.directory / partial_name_, [&] { return rewrite_chunk(bytes); });
   }
-  committed_offset_ += size;
-  stats_.bytes_written += size;
+  if (error != 0) {
+    fail(error, "cannot write");
+    return false;
+  }
+  committed_offset_ += bytes.size();
+  stats_.bytes_written += bytes.size();
   stats_.records_written += buffered_records_;
   file_records_ += buffered_records_;
   buffered_records_ = 0;
   used_ = 0;
   return true;
+}
+
+// Writes the bytes at the file's current offset; 0, or the errno of the failure.
+int RotatingFileSink::write_chunk(std::span<const char> bytes) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ops_.write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return n < 0 ? errno : ENOSPC;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+// Writes the chunk again after a failed attempt: what reached the file of it is cut off first, so
+// no record is written twice or half.
+int RotatingFileSink::rewrite_chunk(std::span<const char> bytes) {
+  const auto committed = static_cast<off_t>(committed_offset_);
+  if (::ftruncate(fd_, committed) != 0 || ::lseek(fd_, committed, SEEK_SET) != committed) {
+    return errno;
+  }
+  return write_chunk(bytes);
+}
+
+bool RotatingFileSink::may_wait() const noexcept {
+  return options_.on_write_error == OnWriteError::kWait && !gave_up_waiting_;
+}
+
+// Repeats the attempt, sleeping with a backoff, until it works (0) or a stop ends the waiting (the
+// last errno). error is the errno of the attempt that failed first.
+template <typename Attempt>
+int RotatingFileSink::wait_until_it_works(int error, const fs::path& path, Attempt attempt) {
+  start_waiting(error, path);
+  std::uint64_t backoff = options_.wait_first_ms;
+  while (error != 0 && may_keep_waiting()) {
+    ++stats_.write_errors;  // the attempt that just failed; the last one is counted by fail()
+    pause(backoff);
+    backoff = std::min(backoff * 2, options_.wait_max_ms);
+    error = attempt();
+  }
+  stop_waiting(error, path);
+  return error;
+}
+
+// Waiting goes on as long as it takes, unless a stop was requested: then for stop_wait_ms more,
+// counted over every wait, so a stop still ends the run.
+bool RotatingFileSink::may_keep_waiting() {
+  if (options_.stopping == nullptr || !options_.stopping->load(std::memory_order_relaxed) ||
+      waited_after_stop_ms_ < options_.stop_wait_ms) {
+    return true;
+  }
+  gave_up_waiting_ = true;
+  return false;
+}
+
+void RotatingFileSink::pause(std::uint64_t ms) {
+  if (options_.stopping != nullptr && options_.stopping->load(std::memory_order_relaxed)) {
+    ms = std::min(ms, options_.stop_wait_ms - waited_after_stop_ms_);
+    waited_after_stop_ms_ += ms;
+  }
+  waited_ms_ += ms;
+  if (options_.sleep) {
+    options_.sleep(ms);
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+}
+
+void RotatingFileSink::start_waiting(int error, const fs::path& path) {
+  ++stats_.outages;
+  waited_ms_ = 0;
+  if (error == ENOSPC || error == EDQUOT) {
+    spdlog::warn("disk full writing {}: waiting for space (output.on_write_error: wait)", path.string());
+  } else {
+    spdlog::warn("output {}: {}; retrying until it works (output.on_write_error: wait)", path.string(),
+                 std::generic_category().message(error));
+  }
+  if (wait_observer_) {
+    wait_observer_(true);
+  }
+}
+
+void RotatingFileSink::stop_waiting(int error, const fs::path& path) {
+  const double seconds = static_cast<double>(waited_ms_) / 1000.0;
+  if (error == 0) {
+    spdlog::info("output {}: writing works again after waiting {:.1f} s", path.string(), seconds);
+  } else {
+    spdlog::error("output {}: stop requested and writing still fails after waiting {:.1f} s; records that cannot "
+                  "be written are dropped and counted from now on",
+                  path.string(), seconds);
+  }
+  if (wait_observer_) {
+    wait_observer_(false);
+  }
 }
 
 void RotatingFileSink::finish_file() {
@@ -358,6 +465,12 @@ void RotatingFileSink::fail(int error, const char* what) {
 void RotatingFileSink::fail_without_file(int error, const char* what, const fs::path& path) {
   ++stats_.write_errors;
   last_attempt_ms_ = clock_();
+  if (may_wait()) {
+    // Waiting, nothing is dropped: this is a finished file's fsync, close or rename, whose records
+    // are written; no outage begins.
+    spdlog::warn("output {} {}: {}", what, path.string(), std::generic_category().message(error));
+    return;
+  }
   if (in_outage_) {
     return;
   }

@@ -9,11 +9,13 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -647,6 +649,177 @@ TEST_F(RotatingFileSinkTest, GzipFileCutByAFullDiskStaysValid) {
   EXPECT_EQ(csv_ids(gunzip(path)), iota(0, sink.stats().records_written));
 }
 
+// Options that wait on a write error, sleeping through the given function.
+RotationOptions waiting(RotationOptions o, std::function<void(std::uint64_t)> sleep) {
+  o.on_write_error = OnWriteError::kWait;
+  o.sleep = std::move(sleep);
+  return o;
+}
+
+TEST_F(RotatingFileSinkTest, WaitModeRetriesTheSameChunkUntilSpaceReturnsAndLosesNothing) {
+  LogCapture log;
+  FullDisk disk;
+  disk.free_bytes = 10000;  // two chunks and part of a third
+  std::vector<std::uint64_t> sleeps;
+  RotationOptions o = options();
+  o.chunk_bytes = 4096;
+  o = waiting(o, [&](std::uint64_t ms) {
+    sleeps.push_back(ms);
+    now_ += ms;
+    if (sleeps.size() == 7) disk.free_bytes = std::numeric_limits<std::uint64_t>::max();
+  });
+  RotatingFileSink sink(o, layout_, clock(), disk);
+  std::vector<bool> waits;
+  sink.set_wait_observer([&](bool waiting) { waits.push_back(waiting); });
+  for (std::uint64_t i = 0; i < 200; ++i) sink.write(sample_feature(i));
+  sink.close();
+
+  EXPECT_EQ(sleeps, (std::vector<std::uint64_t>{50, 100, 200, 400, 800, 1000, 1000})) << "backoff, doubling to 1 s";
+  EXPECT_EQ(waits, (std::vector<bool>{true, false}));
+  EXPECT_EQ(sink.stats().records_written, 200u);
+  EXPECT_EQ(sink.stats().records_dropped, 0u);
+  EXPECT_EQ(sink.stats().write_errors, 7u) << "the first failure and six retries";
+  EXPECT_EQ(sink.stats().outages, 1u);
+  // One file, every record once and whole: the partial write of the failed chunk was cut off.
+  ASSERT_EQ(outputs().size(), 1u);
+  EXPECT_TRUE(partials().empty());
+  EXPECT_EQ(all_csv_ids(), iota(0, 200));
+  EXPECT_EQ(fs::file_size(dir_ / outputs()[0]), sink.stats().bytes_written);
+  EXPECT_EQ(log.count("warning"), 1) << log.text();
+  EXPECT_NE(log.text().find("disk full writing " + (dir_ / ".flows-").string()), std::string::npos) << log.text();
+  EXPECT_NE(log.text().find("waiting for space (output.on_write_error: wait)"), std::string::npos) << log.text();
+  EXPECT_EQ(log.count("info"), 1) << log.text();
+  EXPECT_NE(log.text().find("writing works again after waiting 3.5 s"), std::string::npos) << log.text();
+}
+
+TEST_F(RotatingFileSinkTest, WaitModeRewritesAWholeGzipMember) {
+  LogCapture log;
+  FullDisk disk;
+  disk.free_bytes = 3000;  // the first member is cut off inside
+  int sleeps = 0;
+  RotationOptions o = options(OutputFormat::kCsv, Compression::kGzip);
+  o.chunk_bytes = 8192;
+  o = waiting(o, [&](std::uint64_t) {
+    if (++sleeps == 2) disk.free_bytes = std::numeric_limits<std::uint64_t>::max();
+  });
+  RotatingFileSink sink(o, layout_, clock(), disk);
+  for (std::uint64_t i = 0; i < 150; ++i) sink.write(sample_feature(i));
+  sink.close();
+  EXPECT_EQ(sleeps, 2);
+  EXPECT_EQ(sink.stats().records_dropped, 0u);
+  ASSERT_EQ(outputs().size(), 1u);
+  const fs::path path = dir_ / outputs()[0];
+  EXPECT_EQ(fs::file_size(path), sink.stats().bytes_written);
+  EXPECT_EQ(csv_ids(gunzip(path)), iota(0, 150));
+}
+
+TEST_F(RotatingFileSinkTest, StopDuringAWaitEndsItAfterTheStopWaitAndDropsFromThenOn) {
+  LogCapture log;
+  FullDisk disk;
+  disk.free_bytes = 10000;
+  std::atomic<bool> stopping{false};
+  std::uint64_t slept = 0;
+  std::uint64_t slept_after_stop = 0;
+  RotationOptions o = options();
+  o.chunk_bytes = 4096;
+  o.stopping = &stopping;
+  o = waiting(o, [&](std::uint64_t ms) {
+    slept += ms;
+    if (stopping) slept_after_stop += ms;
+    if (slept >= 60'000) stopping = true;  // a minute of waiting, then SIGTERM
+  });
+  RotatingFileSink sink(o, layout_, clock(), disk);
+  std::vector<bool> waits;
+  sink.set_wait_observer([&](bool waiting) { waits.push_back(waiting); });
+  std::uint64_t next = 0;
+  while (sink.stats().records_dropped == 0 && next < 1000) sink.write(sample_feature(next++));
+
+  ASSERT_TRUE(stopping);
+  EXPECT_EQ(slept_after_stop, o.stop_wait_ms) << "retried for the stop wait, no longer";
+  EXPECT_EQ(waits, (std::vector<bool>{true, false}));
+  const std::uint64_t written = sink.stats().records_written;
+  EXPECT_GT(written, 0u);
+  EXPECT_EQ(sink.stats().records_dropped, next - written) << "the failed chunk's records";
+  EXPECT_EQ(log.count("error"), 1) << log.text();
+
+  // From now on the sink drops as in drop mode: no more waiting, even on a new failure.
+  const std::uint64_t slept_before = slept;
+  for (int i = 0; i < 10; ++i) sink.write(sample_feature(next++));
+  now_ += 1000;
+  for (int i = 0; i < 10; ++i) sink.write(sample_feature(next++));
+  sink.close();
+  EXPECT_EQ(slept, slept_before);
+  EXPECT_EQ(waits.size(), 2u);
+  EXPECT_EQ(sink.stats().records_written, written);
+  EXPECT_EQ(sink.stats().records_written + sink.stats().records_dropped, next);
+  EXPECT_EQ(all_csv_ids(), iota(0, written));
+  EXPECT_TRUE(partials().empty());
+}
+
+TEST_F(RotatingFileSinkTest, StopRequestedBeforeTheFailureStillWaitsTheStopWait) {
+  FullDisk disk;
+  disk.free_bytes = 0;
+  const std::atomic<bool> stopping{true};
+  std::uint64_t slept = 0;
+  RotationOptions o = options();
+  o.stopping = &stopping;
+  o.stop_wait_ms = 500;
+  o = waiting(o, [&](std::uint64_t ms) { slept += ms; });
+  RotatingFileSink sink(o, layout_, clock(), disk);
+  for (std::uint64_t i = 0; i < 5; ++i) sink.write(sample_feature(i));
+  sink.close();
+  EXPECT_EQ(slept, 500u) << "50 + 100 + 200 + the 150 left";
+  EXPECT_EQ(sink.stats().records_dropped, 5u);
+  EXPECT_TRUE(entries(dir_).empty());
+}
+
+// fsync fails once with EIO.
+class FailingFsync : public FileOps {
+ public:
+  int failures_left = 1;
+  int fsync(int fd) noexcept override {
+    if (failures_left > 0) {
+      --failures_left;
+      errno = EIO;
+      return -1;
+    }
+    return ::fsync(fd);
+  }
+};
+
+TEST_F(RotatingFileSinkTest, WaitModeDropsNothingAfterAFailedFsync) {
+  LogCapture log;
+  FailingFsync ops;
+  RotationOptions o = waiting(options(), [](std::uint64_t) { ADD_FAILURE() << "nothing to wait for"; });
+  RotatingFileSink sink(o, layout_, clock(), ops);
+  sink.write(sample_feature(0));
+  sink.rotate();  // its fsync fails: the file is published all the same
+  sink.write(sample_feature(1));  // within the second: dropped in drop mode, written here
+  sink.close();
+  EXPECT_EQ(sink.stats().records_dropped, 0u);
+  EXPECT_EQ(sink.stats().write_errors, 1u);
+  EXPECT_EQ(all_csv_ids(), (std::vector<std::uint64_t>{0, 1}));
+  EXPECT_EQ(log.count("warning"), 1) << log.text();
+}
+
+TEST_F(RotatingFileSinkTest, DropModeNeverWaits) {
+  FullDisk disk;
+  disk.free_bytes = 10000;
+  RotationOptions o = options();
+  o.chunk_bytes = 4096;
+  o.on_write_error = OnWriteError::kDrop;
+  o.sleep = [](std::uint64_t) { ADD_FAILURE() << "drop mode slept"; };
+  RotatingFileSink sink(o, layout_, clock(), disk);
+  int observed = 0;
+  sink.set_wait_observer([&](bool) { ++observed; });
+  for (std::uint64_t i = 0; i < 200; ++i) sink.write(sample_feature(i));
+  sink.close();
+  EXPECT_EQ(observed, 0);
+  EXPECT_GT(sink.stats().records_dropped, 0u);
+  EXPECT_EQ(sink.stats().records_written + sink.stats().records_dropped, 200u);
+  EXPECT_EQ(all_csv_ids(), iota(0, sink.stats().records_written));
+}
+
 TEST_F(RotatingFileSinkTest, CreatesAMissingDirectory) {
   RotationOptions o = options();
   o.directory = dir_ / "a" / "b";
@@ -696,6 +869,11 @@ TEST_F(RotatingFileSinkTest, InvalidOptionsAreRejected) {
   RotationOptions chunk = options();
   chunk.chunk_bytes = 0;
   EXPECT_THROW({ RotatingFileSink sink(chunk, layout_, clock()); }, std::invalid_argument);
+  RotationOptions backoff = options();
+  backoff.wait_first_ms = 0;
+  EXPECT_THROW({ RotatingFileSink sink(backoff, layout_, clock()); }, std::invalid_argument);
+  backoff.wait_first_ms = 2000;  // above wait_max_ms
+  EXPECT_THROW({ RotatingFileSink sink(backoff, layout_, clock()); }, std::invalid_argument);
   RotationOptions level = options(OutputFormat::kCsv, Compression::kGzip);
   level.gzip_level = 10;
   EXPECT_THROW({ RotatingFileSink sink(level, layout_, clock()); }, std::invalid_argument);

@@ -50,6 +50,7 @@ class Metrics {
   Counter& output_files_rotated();                     // flowfeat_output_files_rotated_total
   Counter& output_bytes();                             // flowfeat_output_bytes_total
   Counter& output_write_errors();                      // flowfeat_output_write_errors_total
+  Gauge& output_write_blocked();                       // flowfeat_output_write_blocked
   Gauge& queue_depth(std::string_view stage);          // flowfeat_queue_depth{stage}
   Gauge& stream_lag_seconds();                         // flowfeat_stream_lag_seconds
   Gauge& watermark_seconds();                          // flowfeat_stream_watermark_seconds

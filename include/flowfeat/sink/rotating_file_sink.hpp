@@ -1,10 +1,12 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,10 @@ class GzipMemberEncoder;
 }
 
 enum class Compression : std::uint8_t { kNone, kGzip };
+
+// What a failed write (full disk, quota, device error) does: drop the records it could not write,
+// or wait until writing works again, holding the caller back.
+enum class OnWriteError : std::uint8_t { kDrop, kWait };
 
 struct RotationOptions {
   std::filesystem::path directory;
@@ -42,6 +48,17 @@ struct RotationOptions {
   // it holds this many bytes: the unit of a system call and of loss on a write error.
   std::size_t chunk_bytes = std::size_t{1} << 20;
   int gzip_level = 6;  // 0-9: 1 fastest, 9 smallest, 0 stored
+
+  OnWriteError on_write_error = OnWriteError::kDrop;
+  // kWait retries a failed write after wait_first_ms, doubling up to wait_max_ms.
+  std::uint64_t wait_first_ms = 50;
+  std::uint64_t wait_max_ms = 1000;
+  // Once set (a stop was requested), kWait retries for at most stop_wait_ms more in all, then the
+  // sink drops as kDrop does, so a stop ends the run; may be null.
+  const std::atomic<bool>* stopping = nullptr;
+  std::uint64_t stop_wait_ms = 10'000;
+  // Sleeps the sink's thread between retries; empty = the thread really sleeps (tests inject one).
+  std::function<void(std::uint64_t ms)> sleep;
 };
 
 struct SinkStats {
@@ -51,7 +68,7 @@ struct SinkStats {
   std::uint64_t files_finished = 0;   // files renamed to their final name
   std::uint64_t files_deleted = 0;    // finished files removed by retention
   std::uint64_t write_errors = 0;     // failed creates, writes, fsyncs, renames
-  std::uint64_t outages = 0;          // periods of failed writing, each logged once
+  std::uint64_t outages = 0;          // periods of failed writing (dropping or waiting), each logged once
   std::uint64_t files_recovered = 0;  // an earlier run's leftovers cut back and renamed at startup
   std::uint64_t files_set_aside = 0;  // an earlier run's leftovers moved into recovered/ at startup
 };
@@ -68,14 +85,20 @@ struct SinkStats {
 // renamed, removed when they hold none, or moved into the subfolder "recovered" when that is not
 // safe. The open .partial file is locked (flock), so a starting sink never takes it for a leftover.
 //
-// I/O errors (full disk, quota, device errors) never throw: the file is cut back to its last
-// complete chunk and finished if it holds records, the records of the failed chunk are dropped and
-// counted, a warning is logged once per outage, and records arriving during the outage are dropped
-// and counted. Writing is retried with a new file at most once per second of WallClock; no record is
-// ever written twice. A failed fsync or close of a finished file is counted and logged but the file
-// is still published (its contents are whole; only its durability is in doubt); a failed rename
-// leaves the records in the hidden .partial file. A record is counted written once its chunk reached
-// the file, so after close() records_written + records_dropped is the number of write() calls.
+// I/O errors (full disk, quota, device errors) never throw. With OnWriteError::kDrop the file is
+// cut back to its last complete chunk and finished if it holds records, the records of the failed
+// chunk are dropped and counted, a warning is logged once per outage, and records arriving during
+// the outage are dropped and counted. Writing is retried with a new file at most once per second of
+// WallClock. With OnWriteError::kWait the call that failed (a write, or creating a file) does not
+// return: what reached the file of the failed chunk is cut off and the same chunk written again,
+// with a backoff, until it works; a warning is logged when the wait starts, an info when it ends,
+// and the wait observer told both. After a stop, the wait is bounded (stop_wait_ms), then the sink
+// drops as kDrop does for the rest of its life. Either way no record is ever written twice or half.
+// A failed fsync or close of a finished file is counted and logged but the file is still published
+// (its contents are whole; only its durability is in doubt); a failed rename leaves the records in
+// the hidden .partial file; with kWait neither begins an outage. A record is counted written once
+// its chunk reached the file, so after close() records_written + records_dropped is the number of
+// write() calls.
 //
 // Owned by one thread (the serial sink stage); not thread-safe.
 class RotatingFileSink final : public RecordSink {
@@ -123,6 +146,10 @@ class RotatingFileSink final : public RecordSink {
 
   const SinkStats& stats() const noexcept { return stats_; }
 
+  // Called with true when a write starts waiting for writing to work again (OnWriteError::kWait),
+  // with false when the wait ends; on the sink's thread, which is blocked in between.
+  void set_wait_observer(std::function<void(bool waiting)> observer) { wait_observer_ = std::move(observer); }
+
   // Final paths of the files this sink finished and retention has not deleted, oldest first.
   std::vector<std::filesystem::path> finished_files() const { return finished_; }
 
@@ -130,7 +157,17 @@ class RotatingFileSink final : public RecordSink {
   template <typename Put>
   void append(Put put);
   bool open_file(std::uint64_t now_ms);
+  int create_file(std::uint64_t now_ms);
   bool flush_chunk();
+  int write_chunk(std::span<const char> bytes);
+  int rewrite_chunk(std::span<const char> bytes);
+  template <typename Attempt>
+  int wait_until_it_works(int error, const std::filesystem::path& path, Attempt attempt);
+  bool may_wait() const noexcept;
+  bool may_keep_waiting();
+  void pause(std::uint64_t ms);
+  void start_waiting(int error, const std::filesystem::path& path);
+  void stop_waiting(int error, const std::filesystem::path& path);
   void finish_file();
   void seal_file();
   void discard_file();
@@ -168,6 +205,11 @@ class RotatingFileSink final : public RecordSink {
   std::uint64_t last_attempt_ms_ = 0;
   std::uint64_t dropped_at_outage_start_ = 0;
   bool closed_ = false;
+
+  std::function<void(bool)> wait_observer_;
+  std::uint64_t waited_ms_ = 0;             // slept in the current wait
+  std::uint64_t waited_after_stop_ms_ = 0;  // slept in waits since the stop request
+  bool gave_up_waiting_ = false;            // a stop ended a wait: from then on, kDrop
 
   SinkStats stats_;
   std::vector<std::filesystem::path> finished_;
