@@ -63,6 +63,12 @@ void print_summary(const PipelineSummary& s, const Config& config,
     std::printf("  fan window full %llu times (window.max_flows): some fan metrics are lower bounds\n",
                 static_cast<unsigned long long>(s.window.overflow_releases));
   }
+  if (!config.labels.file.empty()) {
+    const LabelMatchStats& l = s.labels;
+    std::printf("  labels: %llu flows matched a row of the ground truth (%llu of them several rows), %llu matched none\n",
+                static_cast<unsigned long long>(l.one_row + l.several_rows),
+                static_cast<unsigned long long>(l.several_rows), static_cast<unsigned long long>(l.unmatched));
+  }
   std::vector<std::pair<std::string, std::uint64_t>> top(applications.begin(), applications.end());
   std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (top.size() > 8) top.resize(8);

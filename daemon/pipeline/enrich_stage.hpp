@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "flowfeat/enrich/ground_truth.hpp"
@@ -25,11 +27,15 @@ class EnrichStage {
   // Slots started from now on use truth (not null).
   void replace_truth(std::shared_ptr<const GroundTruth> truth) noexcept;
 
+  // Records by the number of ground-truth rows they matched: none, one, several.
+  std::array<std::uint64_t, 3> matches() const noexcept;
+
  private:
   std::atomic<std::shared_ptr<const GroundTruth>> truth_;
   const OneHotEncoder* encoder_;
   Counter& labeled_benign_;
   Counter& labeled_attack_;
+  mutable std::array<std::atomic<std::uint64_t>, 3> matches_{};
 };
 
 }  // namespace flowfeat::pipeline_detail

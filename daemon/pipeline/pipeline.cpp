@@ -363,6 +363,8 @@ PipelineSummary Pipeline::Impl::summarize(const std::vector<std::unique_ptr<Capt
   }
   summary.flows.peak_active_flows = window_.peak_active_flows();
   summary.window = window_.stats();
+  const std::array<std::uint64_t, 3> matches = enrich_.matches();
+  summary.labels = {.unmatched = matches[0], .one_row = matches[1], .several_rows = matches[2]};
   summary.records = sink_.records();
   if (const SinkStats* files = sink_.file_stats()) summary.files = *files;
   if (const KafkaStats* kafka = sink_.kafka_stats()) summary.kafka = *kafka;

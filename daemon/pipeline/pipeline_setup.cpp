@@ -38,25 +38,44 @@ HostWindowOptions window_options(const WindowConfig& window) {
   return {.half_span_ms = window.span_ms / 2, .max_window_flows = window.max_flows};
 }
 
+GroundTruthFormat ground_truth_format(const std::string& name) {
+  if (name == "unsw-nb15") return GroundTruthFormat::kUnswNb15;
+  if (name == "cic-ids") return GroundTruthFormat::kCicIds;
+  return GroundTruthFormat::kCustom;
+}
+
 std::optional<GroundTruth> load_ground_truth(const LabelsConfig& labels) {
   if (labels.file.empty()) return std::nullopt;
-  const GroundTruthColumns columns{.src_ip = labels.src_ip,
-                                   .src_port = labels.src_port,
-                                   .dst_ip = labels.dst_ip,
-                                   .dst_port = labels.dst_port,
-                                   .protocol = labels.protocol,
-                                   .label = labels.label,
-                                   .attack_cat = labels.attack_cat,
-                                   .benign_values = labels.benign_values};
+  GroundTruthOptions options;
+  options.format = ground_truth_format(labels.format);
+  options.header = labels.header;
+  options.columns = {.src_ip = labels.src_ip,
+                     .src_port = labels.src_port,
+                     .dst_ip = labels.dst_ip,
+                     .dst_port = labels.dst_port,
+                     .protocol = labels.protocol,
+                     .label = labels.label,
+                     .attack_cat = labels.attack_cat,
+                     .start_time = labels.start_time,
+                     .end_time = labels.end_time,
+                     .benign_values = labels.benign_values};
+  options.time_format = labels.time_format;
+  options.time_zone = labels.time_zone;
+  options.time_tolerance_ms = labels.time_tolerance_ms;
   try {
-    GroundTruth truth = GroundTruth::load(labels.file, columns);
+    GroundTruth truth = GroundTruth::load(labels.file, options);
     const GroundTruthReport& report = truth.report();
     for (const std::string& problem : report.problems) spdlog::warn("labels.file: {}", problem);
     if (report.malformed > report.problems.size()) {
       spdlog::warn("labels.file: {} more malformed rows", report.malformed - report.problems.size());
     }
-    spdlog::info("ground truth {}: {} rows loaded, {} malformed skipped", labels.file, report.loaded,
-                 report.malformed);
+    if (report.unknown_protocol != 0) {
+      spdlog::warn("labels.file: {} rows name a protocol flowfeat does not know (no flow of theirs can match)",
+                   report.unknown_protocol);
+    }
+    spdlog::info("ground truth {} ({}): {} rows loaded, {} malformed skipped; matching by 5-tuple{}", labels.file,
+                 report.notes.empty() ? "" : report.notes.front(), report.loaded, report.malformed,
+                 truth.has_times() ? " and time" : "");
     return truth;
   } catch (const GroundTruthError& e) {
     throw PipelineSetupError(std::string("labels.file: ") + e.what());

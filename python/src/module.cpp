@@ -122,6 +122,9 @@ nb::dict summary_dict(const PipelineSummary& s) {
   d["peak_active_flows"] = s.flows.peak_active_flows;
   d["records"] = s.records;
   d["records_lost"] = s.records_lost();
+  d["labels_unmatched"] = s.labels.unmatched;
+  d["labels_one_row"] = s.labels.one_row;
+  d["labels_several_rows"] = s.labels.several_rows;
   d["seconds"] = s.seconds;
   d["workers"] = s.shards;
   return d;

@@ -69,6 +69,13 @@ struct PipelineInput {
   std::string name;
 };
 
+// How the records of a run matched the rows of the ground truth.
+struct LabelMatchStats {
+  std::uint64_t unmatched = 0;  // no row of the flow's 5-tuple (and time)
+  std::uint64_t one_row = 0;
+  std::uint64_t several_rows = 0;  // two or more candidate rows: the earliest attack row labels it
+};
+
 // What one run read and produced.
 struct PipelineSummary {
   std::size_t shards = 0;
@@ -84,6 +91,7 @@ struct PipelineSummary {
   std::optional<SinkStats> files;  // when writing files
   std::optional<KafkaStats> kafka;  // when streaming into Kafka
   std::uint64_t standardizer_samples = 0;
+  LabelMatchStats labels;  // how the records matched the ground truth, when labels.file is set
   double seconds = 0.0;
 
   std::uint64_t packets_ignored_total() const noexcept;
