@@ -24,7 +24,7 @@ struct Option {
   std::vector<std::string> CommandLine::*list = nullptr;
 };
 
-const std::array<Option, 27> options{{
+const std::array<Option, 28> options{{
     {"--config", Arity::value, "FILE", &CommandLine::config_file},
     {"--read", Arity::values, "FILE|DIR", nullptr, nullptr, &CommandLine::read_paths},
     {"--interface", Arity::values, "IF", nullptr, nullptr, &CommandLine::interfaces},
@@ -41,6 +41,7 @@ const std::array<Option, 27> options{{
     {"--workers", Arity::value, "N", &CommandLine::workers},
     {"--format", Arity::value, "csv|jsonl", &CommandLine::format},
     {"--labels", Arity::value, "FILE", &CommandLine::labels_file},
+    {"--labels-format", Arity::value, "custom|unsw-nb15|cic-ids", &CommandLine::labels_format},
     {"--metrics-listen", Arity::value, "HOST:PORT", &CommandLine::metrics_listen},
     {"--kafka-brokers", Arity::value, "HOST:PORT,...", &CommandLine::kafka_brokers},
     {"--kafka-topic", Arity::value, "NAME", &CommandLine::kafka_topic},
@@ -186,6 +187,7 @@ Options:
   --sensor-id NAME          the sensor column and Kafka header (sensor.id, default the
                             host name)
   --labels FILE             ground-truth CSV for the label column (labels.file)
+  --labels-format NAME      its layout: custom, unsw-nb15, cic-ids (labels.format)
   --state-file FILE         standardizer state, loaded at start and saved
                             (standardize.state_file)
   --metrics-listen ADDR     serve Prometheus metrics on HOST:PORT
@@ -220,6 +222,7 @@ Config apply_overrides(Config base, const CommandLine& command_line) {
   add(command_line.workers, "pipeline.workers", "--workers");
   add(command_line.format, "output.format", "--format");
   add(command_line.labels_file, "labels.file", "--labels");
+  add(command_line.labels_format, "labels.format", "--labels-format");
   add(command_line.metrics_listen, "metrics.listen", "--metrics-listen");
   add(command_line.capture_threads, "capture.threads", "--capture-threads");
   add(command_line.filter, "capture.filter", "--filter");

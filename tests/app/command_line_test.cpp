@@ -48,6 +48,20 @@ TEST(CommandLine, ParsesEveryOption) {
   EXPECT_TRUE(c.help);
 }
 
+TEST(CommandLine, LabelsFormatSetsItsKeyAndIsChecked) {
+  const Config config =
+      apply_overrides(Config{}, parse_command_line(std::vector<std::string>{"--labels", "t.csv", "--labels-format",
+                                                                            "cic-ids"}));
+  EXPECT_EQ(config.labels.file, "t.csv");
+  EXPECT_EQ(config.labels.format, "cic-ids");
+  try {
+    apply_overrides(Config{}, parse_command_line(std::vector<std::string>{"--labels-format", "kdd99"}));
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--labels-format"), std::string::npos) << e.what();
+  }
+}
+
 TEST(CommandLine, ParsesTheCaptureOptions) {
   const CommandLine c = parse_command_line(std::vector<std::string>{
       "--interface", "eth0", "eth1", "--no-dpi", "--interface=wlan0", "--capture-threads", "4", "--filter",

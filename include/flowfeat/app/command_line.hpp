@@ -29,6 +29,7 @@ struct CommandLine {
   std::optional<std::string> workers;           // --workers N
   std::optional<std::string> format;            // --format csv|jsonl
   std::optional<std::string> labels_file;       // --labels FILE
+  std::optional<std::string> labels_format;     // --labels-format custom|unsw-nb15|cic-ids
   std::optional<std::string> metrics_listen;    // --metrics-listen HOST:PORT
   std::optional<std::string> kafka_brokers;     // --kafka-brokers HOST:PORT,...; turns the Kafka sink on
   std::optional<std::string> kafka_topic;       // --kafka-topic NAME
