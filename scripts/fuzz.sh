@@ -24,9 +24,16 @@ if [ ! -f "$seeds/.complete" ]; then
     --flows 12 --duration 2 >/dev/null
   head -c 60000 "$seeds/small.pcap" >"$seeds/pcap_source_fuzzer/start.pcap"
   head -c 4000 "$seeds/small.pcap" >"$seeds/pcap_source_fuzzer/cut.pcap"  # a capture cut short
-  head -n 40 "$seeds/truth.csv" >"$seeds/ground_truth_fuzzer/truth.csv"
-  printf '\xef\xbb\xbfsrcip, sport ,dstip,dsport,proto,Label\n10.0.0.1,1,10.0.0.2,2,tcp,1\n' \
+  # The ground-truth target's first byte picks the layout (tests/fuzz/ground_truth_fuzzer.cpp).
+  { printf '\x00'; head -n 40 "$seeds/truth.csv"; } >"$seeds/ground_truth_fuzzer/truth.csv"
+  printf '\x00\xef\xbb\xbfsrcip, sport ,dstip,dsport,proto,Label\n10.0.0.1,1,10.0.0.2,2,tcp,1\n' \
     >"$seeds/ground_truth_fuzzer/bom.csv"
+  printf '\x01srcip,sport,dstip,dsport,proto,start,end,Label\n10.0.0.1,1,10.0.0.2,2,tcp,14/11/2023 22:13,14/11/2023 22:20,1\n' \
+    >"$seeds/ground_truth_fuzzer/times.csv"
+  printf '\x03175.45.176.3,0x000b,149.171.126.16,-,icmp,INT,0,0,0,0,0,0,0,-,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1421927414,1421927416,0,0,0,0,0,0,0,,0,,1,1,1,1,1,1,1, Reconnaissance ,1\r\n' \
+    >"$seeds/ground_truth_fuzzer/unsw.csv"
+  printf '\x04\xef\xbb\xbfFlow ID, Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, Flow Duration, Label\r\nx,172.16.0.1,53058,192.168.10.50,80,6,7/7/2017 3:57,5000000,DDoS\r\n' \
+    >"$seeds/ground_truth_fuzzer/cic.csv"
   cp "$root/config/flowfeat.yaml" "$seeds/config_fuzzer/"
   printf 'flows:\n  idle_timeout: 5\noutput:\n  kafka:\n    properties:\n      acks: "1"\n' \
     >"$seeds/config_fuzzer/small.yaml"
