@@ -14,12 +14,22 @@ struct ClassificationState {
   std::uint16_t master_protocol = 0;
   std::uint16_t app_protocol = 0;
   std::uint16_t category = 0;
+  // What naming in the reference's way needs once the nDPI flow is gone (see name()).
+  std::uint16_t address_protocol = 0;  // nDPI id the address list gives the endpoints (IPv4)
+  std::uint16_t first_guess = 0;       // nDPI id guessed from the first packet
+  std::uint16_t client_port = 0;       // client and server as the reference's nDPI tells them apart
+  std::uint16_t server_port = 0;
+  std::uint8_t ip_protocol = 0;
+  bool app_by_address = false;            // app_protocol came from the address list alone
+  bool guess_only = false;                // detection gave up with no more than a guess
+  const char* reference_guess = nullptr;  // the reference's guess for the flow; nullptr: none
   bool completed = false;
 };
 
 // Application detection with nDPI (application_name). Inspects the first `max_packets` packets of a
-// flow, both directions, then gives up with a port/address guess. One nDPI module per instance;
-// owned by one flow table (one thread); not thread-safe.
+// flow, both directions, then gives up with a guess. Names follow the reference's nDPI, not the
+// linked one (ReferenceApplicationNames, docs/FIDELITY.md). One nDPI module per instance; owned by
+// one flow table (one thread); not thread-safe.
 class ApplicationClassifier {
  public:
   explicit ApplicationClassifier(std::uint32_t max_packets);
@@ -37,11 +47,13 @@ class ApplicationClassifier {
   // Releases inspection memory without guessing (flow discarded).
   void release(ClassificationState& state) noexcept;
 
-  // "Master.App", the known one, or "Unknown", NUL-terminated into buffer.
+  // "Master.App", the known one, or "Unknown", NUL-terminated into buffer, in the reference's
+  // names (ReferenceApplicationNames): nDPI 4.2's answer translated to the reference's nDPI.
   void name(const ClassificationState& state, char* buffer, std::size_t size) const noexcept;
 
  private:
   void give_up(ClassificationState& state) noexcept;
+  void settle(ClassificationState& state, std::uint16_t dissector_guess) const noexcept;
 
   struct Module;
   std::unique_ptr<Module> module_;
