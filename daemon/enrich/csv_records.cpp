@@ -7,7 +7,10 @@ namespace flowfeat::enrich_detail {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-constexpr std::size_t kBlockBytes = std::size_t{4} << 20;
+// Reads start small (most files are, and a block is zero-filled) and grow to a size that makes the
+// system calls of a file of millions of rows few.
+constexpr std::size_t kFirstBlockBytes = std::size_t{64} << 10;
+constexpr std::size_t kLargestBlockBytes = std::size_t{4} << 20;
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
 
@@ -25,12 +28,15 @@ void trim_right(std::string& text) {
 
 }  // namespace
 
+CsvRecords::CsvRecords(std::istream& in) : in_(in), block_bytes_(kFirstBlockBytes) {}
+
 void CsvRecords::read_more() {
   data_.erase(0, pos_);  // what was split is no longer needed: views are valid until the next call
   pos_ = 0;
   const std::size_t kept = data_.size();
-  data_.resize(kept + kBlockBytes);
-  in_.read(data_.data() + kept, static_cast<std::streamsize>(kBlockBytes));
+  data_.resize(kept + block_bytes_);
+  in_.read(data_.data() + kept, static_cast<std::streamsize>(block_bytes_));
+  block_bytes_ = std::min(block_bytes_ * 2, kLargestBlockBytes);
   const auto got = static_cast<std::size_t>(in_.gcount());
   data_.resize(kept + got);
   if (got == 0) end_of_input_ = true;

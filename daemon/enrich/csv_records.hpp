@@ -16,7 +16,7 @@ namespace flowfeat::enrich_detail {
 // without quotes (nearly every line of a ground-truth file) is split in place, without a copy.
 class CsvRecords {
  public:
-  explicit CsvRecords(std::istream& in) : in_(in) {}
+  explicit CsvRecords(std::istream& in);
 
   // False at the end of input. Otherwise fields holds the record, or error says why it cannot be split.
   bool next(std::vector<std::string_view>& fields, std::string& error);
@@ -34,6 +34,7 @@ class CsvRecords {
   std::istream& in_;
   std::string data_;  // read, from pos_ on not yet split
   std::size_t pos_ = 0;
+  std::size_t block_bytes_;  // of the next read
   bool end_of_input_ = false;
   std::deque<std::string> unquoted_;  // the fields of a record with quotes, unescaped
   std::uint64_t line_ = 0;
