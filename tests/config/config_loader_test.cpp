@@ -573,21 +573,20 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
     if (start == std::string::npos || line[start] == '#' || colon == std::string::npos) continue;
     written.push_back(line.substr(start, colon - start));
   }
-  EXPECT_EQ(written, (std::vector<std::string>{"flows", "idle_timeout", "active_timeout", "max_flows",
-                                               "decode_tunnels", "reference_quirks", "dpi", "enabled", "packets",
-                                               "input", "files", "progress", "replay_speed", "capture", "interfaces",
-                                               "threads", "fanout_defrag", "snaplen", "buffer_mib", "promiscuous",
-                                               "immediate", "filter", "timeout", "pipeline", "workers",
-                                               "queue_batches", "window", "span", "max_flows", "labels", "file",
-                                               "columns", "src_ip", "src_port", "dst_ip", "dst_port", "protocol",
-                                               "label", "attack_cat", "benign_values", "features", "protocols", "quantile_warmup",
-                                               "standardize", "mode", "columns", "half_life", "state_file",
-                                               "save_interval", "output", "files", "directory", "format",
-                                               "compression", "rotate_bytes", "rotate_age", "keep_files", "keep_bytes",
-                                               "kafka", "enabled", "brokers", "topic", "key", "compression", "linger",
-                                               "batch_bytes", "queue_messages", "max_wait", "connect_timeout",
-                                               "flush_timeout", "properties", "sensor", "id", "metrics",
-                                               "enabled", "listen", "process", "user", "group", "logging", "level"}));
+  EXPECT_EQ(written, (std::vector<std::string>{
+                         "flows", "idle_timeout", "active_timeout", "max_flows", "decode_tunnels", "reference_quirks",
+                         "dpi", "enabled", "packets", "input", "files", "progress", "replay_speed", "capture",
+                         "interfaces", "threads", "fanout_defrag", "snaplen", "buffer_mib", "promiscuous", "immediate",
+                         "filter", "timeout", "pipeline", "workers", "queue_batches", "window", "span", "max_flows",
+                         "labels", "file", "format", "header", "columns", "src_ip", "src_port", "dst_ip", "dst_port",
+                         "protocol", "label", "attack_cat", "start_time", "end_time", "time_format", "time_zone",
+                         "time_tolerance", "benign_values", "features", "protocols", "quantile_warmup", "standardize",
+                         "mode", "columns", "half_life", "state_file", "save_interval", "output", "files",
+                         "on_write_error", "columns", "directory", "format", "compression", "rotate_bytes",
+                         "rotate_age", "keep_files", "keep_bytes", "kafka", "enabled", "brokers", "topic", "key",
+                         "compression", "linger", "batch_bytes", "queue_messages", "max_wait", "connect_timeout",
+                         "flush_timeout", "properties", "sensor", "id", "metrics", "enabled", "listen", "process",
+                         "user", "group", "logging", "level"}));
 }
 
 TEST(ConfigLoader, KafkaKeys) {
