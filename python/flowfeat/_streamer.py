@@ -154,7 +154,10 @@ class Streamer:
         that cannot be in a Python name becomes "_": ``record.src_ip_class_Class_A``)."""
         make = self._record_type._make
         for batch in self.batches():
-            yield from map(make, zip(*(column.to_pylist() for column in batch.columns)))
+            # Slices of a batch, so a batch's records are not all Python objects at once.
+            for start in range(0, batch.num_rows, 4096):
+                part = batch.slice(start, 4096)
+                yield from map(make, zip(*(column.to_pylist() for column in part.columns)))
 
     def to_arrow(self) -> pa.Table:
         """Every record as a pyarrow Table."""
