@@ -18,19 +18,14 @@
 
 #include "csv_records.hpp"
 #include "ground_truth_layout.hpp"
+#include "text_match.hpp"
 
 namespace flowfeat {
 namespace {
 
 using enrich_detail::kAbsent;
 using enrich_detail::RowLayout;
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
+using enrich_detail::equal_ignoring_case;
 
 bool parse_unsigned(std::string_view text, std::uint64_t max, std::uint64_t& value) noexcept {
   int base = 10;
@@ -362,11 +357,9 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
         }
       }
     }
-    row.attack = true;
+    row.attack = true;  // a table of attacks, or a file without a label column
     std::string_view label_text;
-    if (layout.every_row_attack) {
-      row.attack = true;
-    } else if (layout.label != kAbsent) {
+    if (!layout.every_row_attack && layout.label != kAbsent) {
       const std::string_view text = fields[layout.label];
       if (text.empty()) {
         skip(Skip::kLabel, "empty label");

@@ -9,15 +9,10 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "text_match.hpp"
+
 namespace flowfeat::enrich_detail {
 namespace {
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
 
 // The position of the first of names in the header: an exact match first, then one ignoring case.
 std::size_t find_column(const std::vector<std::string_view>& header, std::initializer_list<std::string_view> names) {

@@ -53,6 +53,12 @@ def _interfaces(interface: Any) -> list[str]:
     return [interface] if isinstance(interface, str) else list(interface)
 
 
+def _labels_section(labels: Any, settings: dict) -> None:
+    """labels= is a ground-truth file (labels.file) or the labels section as a dict."""
+    if labels is not None:
+        settings["labels"] = labels if isinstance(labels, Mapping) else {"file": os.fspath(labels)}
+
+
 def _attribute(column: str) -> str:
     """The attribute of a record for a column: its name, with any character that cannot be in a
     Python name turned into "_" ("src_ip_class_Class A" -> record.src_ip_class_Class_A)."""
@@ -92,8 +98,7 @@ class Streamer:
         progress: bool | None = None,
         **settings: Any,
     ):
-        if labels is not None:
-            settings["labels"] = labels if isinstance(labels, Mapping) else {"file": os.fspath(labels)}
+        _labels_section(labels, settings)
         self._config_file = os.fspath(config) if config is not None else ""
         self._keywords = _settings.document(settings)
         self._files = _paths(source)
@@ -195,9 +200,7 @@ class Streamer:
 def schema(config: str | os.PathLike | None = None, **settings: Any) -> pa.Schema:
     """The columns a configuration produces and their Arrow types, like ``flowfeatd --print-schema``
     (field metadata carries each column's description and group)."""
-    labels = settings.pop("labels", None)
-    if labels is not None:
-        settings["labels"] = labels if isinstance(labels, Mapping) else {"file": os.fspath(labels)}
+    _labels_section(settings.pop("labels", None), settings)
     try:
         capsule = _flowfeat.schema(os.fspath(config) if config else "", _settings.document(settings), [], [], False)
     finally:
