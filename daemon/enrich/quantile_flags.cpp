@@ -1,9 +1,5 @@
 #include "flowfeat/enrich/quantile_flags.hpp"
 
-#include <boost/accumulators/accumulators.hpp>
-#include <boost/accumulators/statistics/extended_p_square.hpp>
-#include <boost/accumulators/statistics/stats.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -11,11 +7,10 @@
 #include <vector>
 
 #include "flowfeat/core/endpoint_class.hpp"
+#include "flowfeat/enrich/extended_p_square.hpp"
 
 namespace flowfeat {
 namespace {
-
-namespace acc = boost::accumulators;
 
 // The grid of probabilities P² keeps a marker at (percent). Every tracked P is on it, with neighbours
 // close around each so the interpolation stays near its rank, and a few far ones that keep the
@@ -26,14 +21,11 @@ constexpr std::size_t kProbabilities = kGridPercents.size();
 // Extended P² keeps a marker at each probability, one between each pair of neighbours, plus min and max.
 constexpr std::size_t kMarkers = 2 * kProbabilities + 3;
 
-const std::vector<double>& grid() {
-  static const std::vector<double> probabilities = [] {
-    std::vector<double> p;
-    for (const unsigned percent : kGridPercents) p.push_back(static_cast<double>(percent) / 100.0);
-    return p;
-  }();
-  return probabilities;
-}
+constexpr std::array<double, kProbabilities> kGrid = [] {
+  std::array<double, kProbabilities> p{};
+  for (std::size_t i = 0; i < kProbabilities; ++i) p[i] = static_cast<double>(kGridPercents[i]) / 100.0;
+  return p;
+}();
 
 std::size_t grid_index(unsigned percent) noexcept {
   return static_cast<std::size_t>(std::find(kGridPercents.begin(), kGridPercents.end(), percent) -
@@ -47,18 +39,18 @@ enum class Resolution : std::uint8_t { kInteger, kMicrosecond };
 class ColumnQuantiles {
  public:
   explicit ColumnQuantiles(Resolution resolution)
-      : estimator_(acc::extended_p_square_probabilities = grid()), resolution_(resolution) {}
+      : estimator_(kGrid), resolution_(resolution) {}
 
   void add(double value) noexcept {
     if (count_ < kMarkers) first_[count_] = value;
     ++count_;
-    estimator_(value);
+    estimator_.add(value);
   }
 
   double quantile(unsigned percent) const noexcept {
     if (count_ == 0) return 0.0;
     if (count_ <= kMarkers) return exact(percent);
-    const double estimate = acc::extended_p_square(estimator_)[grid_index(percent)];
+    const double estimate = estimator_.quantile(grid_index(percent));
     // On integer data no value lies between an estimate and its rounding, so this never moves the
     // estimate's rank away from P, and it puts estimates that hover beside a tied value onto it.
     return resolution_ == Resolution::kInteger ? std::round(estimate) : std::round(estimate * 1000.0) / 1000.0;
@@ -75,7 +67,7 @@ class ColumnQuantiles {
     return sorted[static_cast<std::size_t>(rank) - 1];
   }
 
-  acc::accumulator_set<double, acc::stats<acc::tag::extended_p_square>> estimator_;
+  ExtendedPSquare estimator_;
   std::array<double, kMarkers> first_{};
   std::uint64_t count_ = 0;
   Resolution resolution_;
