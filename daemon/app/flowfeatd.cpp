@@ -69,6 +69,11 @@ void print_summary(const PipelineSummary& s, const Config& config,
                 static_cast<unsigned long long>(l.one_row + l.several_rows),
                 static_cast<unsigned long long>(l.several_rows), static_cast<unsigned long long>(l.unmatched));
   }
+  std::printf("  CPU seconds by stage:");
+  for (std::size_t i = 0; i < kPipelineStageCount; ++i) {
+    std::printf(" %s %.3f", std::string(kPipelineStageNames[i]).c_str(), s.stage_cpu_seconds[i]);
+  }
+  std::printf("\n");
   std::vector<std::pair<std::string, std::uint64_t>> top(applications.begin(), applications.end());
   std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (top.size() > 8) top.resize(8);

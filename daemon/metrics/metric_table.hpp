@@ -20,7 +20,7 @@ inline constexpr std::array<std::string_view, 5> kKafkaMessageStates{"produced",
 inline constexpr MetricType kCounter = MetricType::kCounter;
 inline constexpr MetricType kGauge = MetricType::kGauge;
 
-inline constexpr std::array<MetricDescription, 32> kCatalog{{
+inline constexpr std::array<MetricDescription, 33> kCatalog{{
     {"flowfeat_build_info", kGauge, "version", {}, "Always 1; the version label names the running flowfeat build"},
     {"flowfeat_packets_received_total", kCounter, "source", {}, "Packets read from a capture source"},
     {"flowfeat_received_bytes_total",
@@ -85,6 +85,12 @@ inline constexpr std::array<MetricDescription, 32> kCatalog{{
      {},
      "Records the standardizer's running mean and deviation are computed from"},
     {"flowfeat_stage_errors_total", kCounter, "stage", {}, "Errors caught in a pipeline stage"},
+    {"flowfeat_stage_cpu_seconds_total",
+     kCounter,
+     "stage",
+     {},
+     "CPU time spent in a pipeline stage's work, by stage: capture (reading and decoding), flow, window, enrich, "
+     "standardize, format, sink"},
     {"flowfeat_records_labeled_total", kCounter, "label", kLabelValues,
      "Records labeled from the ground truth: 1 matched a ground-truth row, 0 did not"},
     {"flowfeat_kafka_messages_total", kCounter, "state", kKafkaMessageStates,

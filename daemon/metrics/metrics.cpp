@@ -52,6 +52,7 @@ constexpr std::size_t kHostWindowHeldRecords = index_of("flowfeat_host_window_he
 constexpr std::size_t kHostWindowOverflows = index_of("flowfeat_host_window_overflows_total");
 constexpr std::size_t kStandardizerSamples = index_of("flowfeat_standardizer_samples");
 constexpr std::size_t kStageErrors = index_of("flowfeat_stage_errors_total");
+constexpr std::size_t kStageCpuSeconds = index_of("flowfeat_stage_cpu_seconds_total");
 constexpr std::size_t kRecordsLabeled = index_of("flowfeat_records_labeled_total");
 constexpr std::size_t kKafkaMessages = index_of("flowfeat_kafka_messages_total");
 constexpr std::size_t kKafkaMessageBytes = index_of("flowfeat_kafka_message_bytes_total");
@@ -252,6 +253,7 @@ Gauge& Metrics::host_window_held_records() { return impl_->gauge(kHostWindowHeld
 Counter& Metrics::host_window_overflows() { return impl_->counter(kHostWindowOverflows, ""); }
 Gauge& Metrics::standardizer_samples() { return impl_->gauge(kStandardizerSamples, ""); }
 Counter& Metrics::stage_errors(std::string_view stage) { return impl_->counter(kStageErrors, stage); }
+Counter& Metrics::stage_cpu_seconds(std::string_view stage) { return impl_->counter(kStageCpuSeconds, stage); }
 Counter& Metrics::records_labeled(std::string_view label) { return impl_->counter(kRecordsLabeled, label); }
 Counter& Metrics::kafka_messages(std::string_view state) { return impl_->counter(kKafkaMessages, state); }
 Counter& Metrics::kafka_message_bytes() { return impl_->counter(kKafkaMessageBytes, ""); }

@@ -22,6 +22,7 @@
 #include "pipeline_setup.hpp"
 #include "sink_stage.hpp"
 #include "slot.hpp"
+#include "stage_cpu.hpp"
 #include "stage_errors.hpp"
 #include "standardize_stage.hpp"
 #include "stream_stamper.hpp"
@@ -121,7 +122,8 @@ class Pipeline::Impl {
         depth_shards_(metrics.queue_depth("flow")),
         depth_enrich_(metrics.queue_depth("enrich")),
         depth_standardize_(metrics.queue_depth("standardize")),
-        depth_sink_(metrics.queue_depth("sink")) {
+        depth_sink_(metrics.queue_depth("sink")),
+        cpu_(metrics) {
     const FlowTableOptions table_options = flow_table_options(config.flows, shards_);
     for (std::size_t i = 0; i < shards_; ++i) {
       flow_shards_.push_back(std::make_unique<FlowShard>(i, shards_, table_options, metrics));
@@ -163,6 +165,7 @@ class Pipeline::Impl {
   Gauge& depth_enrich_;
   Gauge& depth_standardize_;
   Gauge& depth_sink_;
+  StageCpu cpu_;
   std::vector<std::unique_ptr<Slot>> slots_;
   tbb::concurrent_bounded_queue<Slot*> free_slots_;
   std::vector<Slot*> ready_;  // window stage scratch
@@ -203,7 +206,7 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
     multifunction_node<Slot*, std::tuple<Slot*>> window_node(
         g, serial, [this](Slot* slot, multifunction_node<Slot*, std::tuple<Slot*>>::output_ports_type& ports) {
           ready_.clear();
-          window_.arrive(slot, ready_);
+          cpu_.charge(PipelineStage::kWindow, [&] { window_.arrive(slot, ready_); });
           for (Slot* done : ready_) {
             depth_shards_.add(-1);
             active_flows_.store(window_.active_flows(), std::memory_order_relaxed);
@@ -214,7 +217,7 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
     for (std::size_t i = 0; i < shards_; ++i) {
       FlowShard& shard = *flow_shards_[i];
       shard_nodes.push_back(std::make_unique<function_node<Slot*, Slot*>>(g, serial, [this, &shard](Slot* slot) {
-        errors_.guard("flow", [&] { shard.process(*slot); });
+        cpu_.charge(PipelineStage::kFlow, [&] { errors_.guard("flow", [&] { shard.process(*slot); }); });
         return slot;
       }));
       make_edge(entry, *shard_nodes.back());
@@ -222,18 +225,19 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
     }
     function_node<Slot*, Slot*> enrich_node(g, unlimited, [this](Slot* slot) {
       depth_enrich_.add(-1);
-      errors_.guard("enrich", [&] { enrich_.process(*slot); });
+      cpu_.charge(PipelineStage::kEnrich, [&] { errors_.guard("enrich", [&] { enrich_.process(*slot); }); });
       depth_standardize_.add(1);
       return slot;
     });
     sequencer_node<Slot*> in_order(g, [](Slot* const& slot) { return static_cast<std::size_t>(slot->sequence); });
     function_node<Slot*, Slot*> standardize_node(g, serial, [this](Slot* slot) {
       depth_standardize_.add(-1);
-      errors_.guard("standardize", [&] { standardize_.process(*slot); });
+      cpu_.charge(PipelineStage::kStandardize,
+                   [&] { errors_.guard("standardize", [&] { standardize_.process(*slot); }); });
       return slot;
     });
     function_node<Slot*, Slot*> format_node(g, unlimited, [this](Slot* slot) {
-      errors_.guard("format", [&] { format_.process(*slot); });
+      cpu_.charge(PipelineStage::kFormat, [&] { errors_.guard("format", [&] { format_.process(*slot); }); });
       depth_sink_.add(1);
       return slot;
     });
@@ -242,7 +246,7 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
     sequencer_node<Slot*> to_sink_in_order(g, [](Slot* const& slot) { return static_cast<std::size_t>(slot->sequence); });
     function_node<Slot*> sink_node(g, serial, [this](Slot* slot) {
       depth_sink_.add(-1);
-      errors_.guard("sink", [&] { sink_.process(*slot); });
+      cpu_.charge(PipelineStage::kSink, [&] { errors_.guard("sink", [&] { sink_.process(*slot); }); });
       last_progress_ms_.store(steady_clock_ms(), std::memory_order_relaxed);
       free_slots_.push(slot);
     });
@@ -282,7 +286,7 @@ void Pipeline::Impl::capture(PacketSource& source, CaptureStage& stage, Entry& e
       Slot* slot = take_slot(source, stage, last);
       if (slot == nullptr) continue;
       slot->reset();
-      last = stage.fill(source, *slot);
+      cpu_.charge(PipelineStage::kCapture, [&] { last = stage.fill(source, *slot); });
       submit(*slot, source, stage, last, entry);
     }
     stage.publish(source.stats());  // frames dropped after the last slot
@@ -370,6 +374,7 @@ PipelineSummary Pipeline::Impl::summarize(const std::vector<std::unique_ptr<Capt
   if (const KafkaStats* kafka = sink_.kafka_stats()) summary.kafka = *kafka;
   if (const Standardizer* s = standardize_.standardizer()) summary.standardizer_samples = s->samples();
   summary.seconds = seconds;
+  summary.stage_cpu_seconds = cpu_.seconds();
   return summary;
 }
 

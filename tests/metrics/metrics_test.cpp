@@ -75,6 +75,7 @@ void touch_every_family(Metrics& m) {
   m.host_window_overflows();
   m.standardizer_samples();
   m.stage_errors("enrich");
+  m.stage_cpu_seconds("flow");
   m.records_labeled("1");
 }
 

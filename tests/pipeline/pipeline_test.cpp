@@ -341,6 +341,28 @@ TEST(Pipeline, MetricsScrapedOverHttpMatchTheRun) {
   EXPECT_TRUE(has("flowfeat_standardizer_samples " + std::to_string(summary.standardizer_samples)));
 }
 
+TEST(Pipeline, EachStageAccountsForItsCpuTime) {
+  TempFolder folder;
+  MemorySource source = sorted_traffic(9, 20000);
+  Metrics metrics(MetricsOptions{.enabled = false});
+  Pipeline pipeline(test_config(folder.path(), 2), metrics);
+  const auto before = std::chrono::steady_clock::now();
+  const PipelineSummary summary = pipeline.run(source);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+  double total = 0.0;
+  for (std::size_t i = 0; i < kPipelineStageCount; ++i) {
+    const double seconds = summary.stage_cpu_seconds[i];
+    EXPECT_GT(seconds, 0.0) << kPipelineStageNames[i];
+    EXPECT_NEAR(metrics.stage_cpu_seconds(kPipelineStageNames[i]).value(), seconds, 1e-6) << kPipelineStageNames[i];
+    total += seconds;
+  }
+  // Thread CPU time: no more than the run's wall time on every thread the run may use (the reader
+  // and one per shard), and the flow shards, which do most of the work, have the most.
+  EXPECT_LT(total, wall * 3.0);
+  EXPECT_GT(summary.stage_cpu_seconds[static_cast<std::size_t>(PipelineStage::kFlow)],
+            summary.stage_cpu_seconds[static_cast<std::size_t>(PipelineStage::kSink)]);
+}
+
 TEST(Pipeline, GroundTruthLabelsFlowsInEitherDirection) {
   TempFolder folder;
   MemorySource source;

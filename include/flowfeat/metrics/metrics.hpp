@@ -60,6 +60,7 @@ class Metrics {
   Counter& host_window_overflows();                    // flowfeat_host_window_overflows_total
   Gauge& standardizer_samples();                       // flowfeat_standardizer_samples
   Counter& stage_errors(std::string_view stage);       // flowfeat_stage_errors_total{stage}
+  Counter& stage_cpu_seconds(std::string_view stage);  // flowfeat_stage_cpu_seconds_total{stage}
   Counter& records_labeled(std::string_view label);    // flowfeat_records_labeled_total{label="0"|"1"}
   Counter& kafka_messages(std::string_view state);     // flowfeat_kafka_messages_total{state}
   Counter& kafka_message_bytes();                      // flowfeat_kafka_message_bytes_total

@@ -15,6 +15,7 @@
 #include "flowfeat/decode/decoder.hpp"
 #include "flowfeat/flow/flow_table.hpp"
 #include "flowfeat/metrics/metrics.hpp"
+#include "flowfeat/pipeline/pipeline_stage.hpp"
 #include "flowfeat/sink/kafka/kafka_options.hpp"
 #include "flowfeat/sink/output_layout.hpp"
 #include "flowfeat/sink/rotating_file_sink.hpp"
@@ -93,6 +94,7 @@ struct PipelineSummary {
   std::uint64_t standardizer_samples = 0;
   LabelMatchStats labels;  // how the records matched the ground truth, when labels.file is set
   double seconds = 0.0;
+  std::array<double, kPipelineStageCount> stage_cpu_seconds{};  // by PipelineStage
 
   std::uint64_t packets_ignored_total() const noexcept;
   // Records that reached the sink stage but not every output: not written to a file, not delivered.
