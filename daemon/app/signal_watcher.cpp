@@ -1,10 +1,15 @@
 #include "flowfeat/app/signal_watcher.hpp"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <ctime>
+#include <cstdint>
+#include <system_error>
 
 namespace flowfeat {
 namespace {
@@ -23,21 +28,35 @@ sigset_t watched_signals() {
 SignalWatcher::SignalWatcher(Handlers handlers) : handlers_(std::move(handlers)) {
   const sigset_t set = watched_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  thread_ = std::jthread([this](std::stop_token stop) { watch(stop); });
+  signals_ = ::signalfd(-1, &set, SFD_CLOEXEC);
+  wake_ = ::eventfd(0, EFD_CLOEXEC);
+  if (signals_ < 0 || wake_ < 0) {
+    const int error = errno;
+    if (signals_ >= 0) ::close(signals_);
+    if (wake_ >= 0) ::close(wake_);
+    throw std::system_error(error, std::generic_category(), "cannot watch signals");
+  }
+  thread_ = std::jthread([this] { watch(); });
 }
 
+// The thread sleeps in poll() until a signal arrives or the destructor wakes it: a stop costs no
+// wait for a timeout.
 SignalWatcher::~SignalWatcher() {
-  thread_.request_stop();
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t written = ::write(wake_, &one, sizeof one);
   thread_.join();
+  ::close(signals_);
+  ::close(wake_);
 }
 
-// sigtimedwait with a short timeout, so the destructor's stop request is seen.
-void SignalWatcher::watch(std::stop_token stop) {
-  const sigset_t set = watched_signals();
-  const timespec timeout{0, 200'000'000};
-  while (!stop.stop_requested()) {
-    const int signal = sigtimedwait(&set, nullptr, &timeout);
-    if (signal < 0) continue;  // EAGAIN (timeout) or EINTR
+void SignalWatcher::watch() {
+  for (;;) {
+    pollfd fds[2] = {{.fd = signals_, .events = POLLIN, .revents = 0}, {.fd = wake_, .events = POLLIN, .revents = 0}};
+    if (::poll(fds, 2, -1) < 0) continue;  // EINTR
+    if (fds[1].revents != 0) return;
+    signalfd_siginfo info{};
+    if (::read(signals_, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;
+    const auto signal = static_cast<int>(info.ssi_signo);
     if (signal == SIGHUP) {
       if (handlers_.on_hangup) handlers_.on_hangup();
     } else if (stops_.fetch_add(1) == 0) {

@@ -28,10 +28,12 @@ class SignalWatcher {
   bool stop_requested() const noexcept { return stops_.load() > 0; }
 
  private:
-  void watch(std::stop_token stop);
+  void watch();
 
   Handlers handlers_;
   std::atomic<int> stops_{0};
+  int signals_ = -1;  // signalfd of the watched signals
+  int wake_ = -1;     // eventfd the destructor writes to end the thread
   std::jthread thread_;
 };
 
