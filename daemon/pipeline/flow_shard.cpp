@@ -16,7 +16,8 @@ FlowShard::FlowShard(std::size_t index, std::size_t count, const FlowTableOption
 
 void FlowShard::process(Slot& slot) {
   output_ = &slot.shard_outputs[index_];
-  if (slot.end_of_stream) {
+  if (slot.end_of_input) {
+    output_->ends.reserve(output_->ends.size() + table_.active_flows());  // one allocation, not a doubling series
     table_.flush();
   } else {
     for (const DecodedPacket& packet : slot.packets.packets()) {

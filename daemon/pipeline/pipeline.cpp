@@ -9,6 +9,7 @@
 #include <chrono>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -174,6 +175,11 @@ class Pipeline::Impl {
   std::mutex submit_mutex_;  // orders the slots of the capture threads into the graph
   StreamStamper stamper_;
   std::atomic<bool> stop_{false};
+  // End of input: slots the window has handed on and the sink has finished (sequence + 1 of the
+  // last), and whether the last record has gone (submit_end waits on them).
+  std::atomic<std::uint64_t> windowed_through_{0};
+  std::atomic<std::uint64_t> sunk_through_{0};
+  std::atomic<bool> stream_ended_{false};
   std::atomic<bool> rotate_{false};
   bool ran_ = false;
 };
@@ -211,7 +217,14 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
             depth_shards_.add(-1);
             active_flows_.store(window_.active_flows(), std::memory_order_relaxed);
             depth_enrich_.add(1);
-            std::get<0>(ports).try_put(done);
+            const bool end_of_input = done->end_of_input;
+            const std::uint64_t sequence = done->sequence;
+            if (done->end_of_stream) stream_ended_.store(true, std::memory_order_release);
+            std::get<0>(ports).try_put(done);  // done may be back in the pool from here on
+            if (end_of_input) {
+              windowed_through_.store(sequence + 1, std::memory_order_release);
+              windowed_through_.notify_all();
+            }
           }
         });
     for (std::size_t i = 0; i < shards_; ++i) {
@@ -248,7 +261,10 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
       depth_sink_.add(-1);
       cpu_.charge(PipelineStage::kSink, [&] { errors_.guard("sink", [&] { sink_.process(*slot); }); });
       last_progress_ms_.store(steady_clock_ms(), std::memory_order_relaxed);
+      const std::uint64_t sequence = slot->sequence;
       free_slots_.push(slot);
+      sunk_through_.store(sequence + 1, std::memory_order_release);
+      sunk_through_.notify_all();
     });
     make_edge(output_port<0>(window_node), enrich_node);
     make_edge(enrich_node, in_order);
@@ -320,16 +336,37 @@ void Pipeline::Impl::submit(Slot& slot, PacketSource& source, CaptureStage& stag
   entry.try_put(&slot);
 }
 
-// The end of the stream travels like data, behind every slot sent before it.
+// The end of the input travels like data, behind every slot sent before it. The records it
+// releases leave a slot's worth at a time (WindowStage), so further end slots follow, each once the
+// window has handed on the one before, until the window has handed on the last record. At most
+// two of them are past the window at once: a full table's records are never all in the graph.
 void Pipeline::Impl::submit_end(Entry& entry) {
-  Slot* last = nullptr;
-  free_slots_.pop(last);
-  last->reset();
-  std::lock_guard lock(submit_mutex_);
-  stamper_.stamp_end(*last);
-  last->wall_ms = options_.wall_clock();
-  depth_shards_.add(1);
-  entry.try_put(last);
+  const auto wait_until_beyond = [](const std::atomic<std::uint64_t>& through, std::uint64_t sequence) {
+    std::uint64_t seen = through.load(std::memory_order_acquire);
+    while (seen <= sequence) {
+      through.wait(seen, std::memory_order_acquire);
+      seen = through.load(std::memory_order_acquire);
+    }
+  };
+  std::optional<std::uint64_t> previous;
+  for (;;) {
+    Slot* last = nullptr;
+    free_slots_.pop(last);
+    last->reset();
+    std::uint64_t sequence = 0;
+    {
+      std::lock_guard lock(submit_mutex_);
+      stamper_.stamp_end(*last);
+      last->wall_ms = options_.wall_clock();
+      sequence = last->sequence;
+      depth_shards_.add(1);
+      entry.try_put(last);
+    }
+    wait_until_beyond(windowed_through_, sequence);
+    if (stream_ended_.load(std::memory_order_acquire) || errors_.failed()) return;
+    if (previous) wait_until_beyond(sunk_through_, *previous);
+    previous = sequence;
+  }
 }
 
 void Pipeline::Impl::reload_labels() {

@@ -22,6 +22,15 @@ struct ShardOutput {
     starts.clear();
     ends.clear();
   }
+
+  // Clears, and gives back the memory of a burst (a table's flows ending at once) rather than keep
+  // it with the slot for good.
+  void release_burst() noexcept {
+    constexpr std::size_t kKept = 16384;
+    if (ends.capacity() > kKept) std::vector<FlowRecord>().swap(ends);
+    if (starts.capacity() > kKept) std::vector<FlowStart>().swap(starts);
+    clear();
+  }
 };
 
 // Records formatted one row after another; text is kept (and grows) with the slot.
@@ -42,7 +51,9 @@ struct FormattedRows {
 // graph, shard i its shard_outputs[i], then the window, enrich, standardize and sink stages in turn.
 struct Slot {
   std::uint64_t sequence = 0;        // 0, 1, 2, ... in capture order; orders the serial stages
-  bool end_of_stream = false;        // no packets; every flow ends, everything is flushed
+  bool end_of_input = false;         // no packets, no more to come: every flow ends (set by the stamper)
+  bool end_of_stream = false;        // the last slot: its records are the last, everything is flushed
+                                     // (set by the window stage on the last end-of-input slot)
   bool rotate_output = false;        // the sink finishes its current file after this slot's records
   std::uint64_t watermark_ms = 0;    // stream time reached: no later packet is older
   std::uint64_t wall_ms = 0;         // wall clock when the slot entered the graph
@@ -58,13 +69,14 @@ struct Slot {
 
   void reset() noexcept {
     sequence = 0;
+    end_of_input = false;
     end_of_stream = false;
     rotate_output = false;
     watermark_ms = 0;
     wall_ms = 0;
     due_wall_ms = 0;
     packets.clear();
-    for (ShardOutput& out : shard_outputs) out.clear();
+    for (ShardOutput& out : shard_outputs) out.release_burst();
     shards_done = 0;
     records.clear();
     for (FormattedRows& formatted : rows) formatted.ends.clear();

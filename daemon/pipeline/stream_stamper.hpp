@@ -25,10 +25,10 @@ class StreamStamper {
     slot.watermark_ms = clock_.now_ms();
   }
 
-  // The last slot: no packets, the stream time reached.
+  // A slot after the last packet: no packets, the stream time reached.
   void stamp_end(Slot& slot) noexcept {
     slot.sequence = next_sequence_++;
-    slot.end_of_stream = true;
+    slot.end_of_input = true;
     slot.watermark_ms = clock_.now_ms();
   }
 

@@ -36,6 +36,7 @@ void WindowStage::process(Slot& slot) {
   peak_active_flows_ = std::max(peak_active_flows_, active);
   if (!fans_) {
     pass_ends(slot);
+    hand_on(slot);
     return;
   }
   // Each shard's starts are already in flow_id order; sorting the concatenation merges them.
@@ -45,30 +46,41 @@ void WindowStage::process(Slot& slot) {
   for (const ShardOutput& out : slot.shard_outputs) {
     for (const FlowRecord& record : out.ends) window_.add_end(record);
   }
-  const auto emit = [&slot](const FeatureRecord& record) { slot.records.push_back(record); };
-  if (slot.end_of_stream) {
+  const auto emit = [this](const FeatureRecord& record) { queue_.push_back({record.flow, record.fans}); };
+  if (slot.end_of_input) {
     window_.finish(emit);
   } else {
     window_.advance(slot.watermark_ms, emit);
   }
+  hand_on(slot);
   publish();
 }
 
 void WindowStage::pass_ends(Slot& slot) {
-  const std::size_t first = slot.records.size();
-  for (const ShardOutput& out : slot.shard_outputs) {
-    for (const FlowRecord& record : out.ends) slot.records.emplace_back().flow = record;
-  }
+  ends_.clear();
+  for (const ShardOutput& out : slot.shard_outputs) ends_.insert(ends_.end(), out.ends.begin(), out.ends.end());
   // Each shard's ends are in its own order; flow_id (capture order) makes one order of them all.
-  std::sort(slot.records.begin() + static_cast<std::ptrdiff_t>(first), slot.records.end(),
-            [](const FeatureRecord& a, const FeatureRecord& b) { return a.flow.flow_id < b.flow.flow_id; });
+  std::sort(ends_.begin(), ends_.end(), [](const FlowRecord& a, const FlowRecord& b) { return a.flow_id < b.flow_id; });
+  for (const FlowRecord& record : ends_) queue_.push_back({record, FanMetrics{}});
+}
+
+// Only flow and fans are set; every other field of a record stays as a new record has it.
+void WindowStage::hand_on(Slot& slot) {
+  const std::size_t count = std::min(queue_.size(), kRecordsPerSlot);
+  for (std::size_t i = 0; i < count; ++i) {
+    FeatureRecord& record = slot.records.emplace_back();
+    record.flow = queue_.front().flow;
+    record.fans = queue_.front().fans;
+    queue_.pop_front();
+  }
+  if (slot.end_of_input && queue_.empty()) slot.end_of_stream = true;
 }
 
 void WindowStage::publish() {
   const HostWindowStats& s = window_.stats();
   window_flows_.set(static_cast<double>(s.window_flows));
   window_hosts_.set(static_cast<double>(s.hosts));
-  held_records_.set(static_cast<double>(s.held_records));
+  held_records_.set(static_cast<double>(s.held_records + queue_.size()));
   overflows_.increment(static_cast<double>(s.overflow_releases - published_overflows_));
   published_overflows_ = s.overflow_releases;
 }

@@ -89,10 +89,12 @@ class HostWindow::Impl {
     admitted_ = center_ = base_;
     starts_.clear();
     hosts_.clear();
+    ready_.reserve(ready_.size() + held_.size());
     for (const auto& [flow_id, record] : held_) ready_.push_back({record, FanMetrics{}});
-    held_.clear();
-    final_fans_.clear();  // flows that never ended
+    held_ = {};
+    final_fans_ = {};  // flows that never ended
     emit_ready(emit);
+    ready_ = {};  // a whole table's worth: give the memory back
     update_gauges();
   }
 
