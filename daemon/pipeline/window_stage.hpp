@@ -26,7 +26,8 @@ namespace flowfeat::pipeline_detail {
 // marked end_of_stream. Owned by one serial graph node; not thread-safe.
 class WindowStage {
  public:
-  static constexpr std::size_t kRecordsPerSlot = 2048;
+  // As many as a slot has packets: more flows cannot end per slot for long, so only bursts wait.
+  static constexpr std::size_t kRecordsPerSlot = PacketBatch::kCapacity;
 
   WindowStage(const HostWindowOptions& options, bool fans, std::size_t shards, StageErrors& errors, Metrics& metrics);
 
