@@ -20,25 +20,29 @@ struct IpAddressHash {
   std::size_t operator()(const IpAddress& a) const noexcept { return absl::HashOf(a.word(0), a.word(1), a.version); }
 };
 
-// Peer address -> number of window flows between the host and that peer. A count never exceeds the
-// number of starts held, which the constructor keeps below 2^32.
-using PeerCounts = absl::flat_hash_map<IpAddress, std::uint32_t, IpAddressHash>;
+// A sender and a receiver of window flows.
+struct HostPair {
+  IpAddress src;
+  IpAddress dst;
+  friend bool operator==(const HostPair&, const HostPair&) = default;
+};
 
-// The peers of one host among the admitted window flows; the fan values are the map sizes.
-struct HostPeers {
-  PeerCounts out;  // dst_ip of flows this host sent
-  PeerCounts in;   // src_ip of flows this host received
+struct HostPairHash {
+  std::size_t operator()(const HostPair& p) const noexcept {
+    return absl::HashOf(p.src.word(0), p.src.word(1), p.src.version, p.dst.word(0), p.dst.word(1), p.dst.version);
+  }
+};
+
+// The distinct peers of one host among the admitted window flows: the fan values.
+struct PeerCount {
+  std::uint32_t out = 0;  // hosts it sent flows to
+  std::uint32_t in = 0;   // hosts it received flows from
 };
 
 struct ReadyRecord {
   FlowRecord flow;
   FanMetrics fans;
 };
-
-void count_down(PeerCounts& peers, const IpAddress& peer) {
-  const auto it = peers.find(peer);
-  if (--it->second == 0) peers.erase(it);
-}
 
 }  // namespace
 
@@ -88,6 +92,7 @@ class HostWindow::Impl {
     base_ += starts_.size();
     admitted_ = center_ = base_;
     starts_.clear();
+    pairs_.clear();
     hosts_.clear();
     ready_.reserve(ready_.size() + held_.size());
     for (const auto& [flow_id, record] : held_) ready_.push_back({record, FanMetrics{}});
@@ -119,12 +124,12 @@ class HostWindow::Impl {
 
     FanMetrics fans;
     if (const auto it = hosts_.find(center.src_ip); it != hosts_.end()) {
-      fans.fan_out_src = static_cast<std::uint32_t>(it->second.out.size());
-      fans.fan_in_src = static_cast<std::uint32_t>(it->second.in.size());
+      fans.fan_out_src = it->second.out;
+      fans.fan_in_src = it->second.in;
     }
     if (const auto it = hosts_.find(center.dst_ip); it != hosts_.end()) {
-      fans.fan_in_dst = static_cast<std::uint32_t>(it->second.in.size());
-      fans.fan_out_dst = static_cast<std::uint32_t>(it->second.out.size());
+      fans.fan_in_dst = it->second.in;
+      fans.fan_out_dst = it->second.out;
     }
     ++center_;
 
@@ -154,19 +159,23 @@ class HostWindow::Impl {
     ++base_;
   }
 
+  // Flows are counted per (sender, receiver) pair; a host's fans change only when a pair appears
+  // or disappears, so each host is one entry of counts, not a map of its peers.
   void admit(const FlowStart& start) {
-    ++hosts_[start.src_ip].out[start.dst_ip];
-    ++hosts_[start.dst_ip].in[start.src_ip];
+    if (pairs_[HostPair{start.src_ip, start.dst_ip}]++ != 0) return;
+    ++hosts_[start.src_ip].out;
+    ++hosts_[start.dst_ip].in;
   }
 
   void retire(const FlowStart& start) {
+    const auto pair = pairs_.find(HostPair{start.src_ip, start.dst_ip});
+    if (--pair->second != 0) return;
+    pairs_.erase(pair);
     // Two lookups, not one held reference: erasing the first host may move the second.
-    auto src = hosts_.find(start.src_ip);
-    count_down(src->second.out, start.dst_ip);
-    if (src->second.out.empty() && src->second.in.empty()) hosts_.erase(src);
-    auto dst = hosts_.find(start.dst_ip);
-    count_down(dst->second.in, start.src_ip);
-    if (dst->second.out.empty() && dst->second.in.empty()) hosts_.erase(dst);
+    const auto src = hosts_.find(start.src_ip);
+    if (--src->second.out == 0 && src->second.in == 0) hosts_.erase(src);
+    const auto dst = hosts_.find(start.dst_ip);
+    if (--dst->second.in == 0 && dst->second.out == 0) hosts_.erase(dst);
   }
 
   void emit_ready(const Emit& emit) {
@@ -195,7 +204,9 @@ class HostWindow::Impl {
   std::size_t base_ = 0;
   std::size_t center_ = 0;
   std::size_t admitted_ = 0;
-  absl::flat_hash_map<IpAddress, HostPeers, IpAddressHash> hosts_;
+  // Window flows per (sender, receiver), below 2^32 as the starts held are (constructor).
+  absl::flat_hash_map<HostPair, std::uint32_t, HostPairHash> pairs_;
+  absl::flat_hash_map<IpAddress, PeerCount, IpAddressHash> hosts_;
 
   absl::flat_hash_map<std::uint64_t, FanMetrics> final_fans_;  // final, record still open
   absl::flat_hash_map<std::uint64_t, FlowRecord> held_;        // ended, fans not final yet
