@@ -49,7 +49,7 @@ struct CaptureConfig {
 // How the work is spread over threads.
 struct PipelineConfig {
   std::uint32_t workers = 0;         // pipeline.workers: flow shards and worker threads; 0 = one per core
-  std::uint32_t queue_batches = 16;  // pipeline.queue_batches: packet batches in flight (backpressure bound)
+  std::uint32_t queue_batches = 8;  // pipeline.queue_batches: packet batches in flight (backpressure bound)
 
   friend bool operator==(const PipelineConfig&, const PipelineConfig&) = default;
 };
