@@ -31,8 +31,10 @@ tool_pkgs=(tshark tcpreplay wireshark-common python3 python3-dev python3-venv py
   systemd-container
   kcat maven openjdk-17-jre-headless
   # The container image is built and run with podman (runc: crun refuses hybrid cgroups) from
-  # base images made by debootstrap.
-  podman runc debootstrap slirp4netns fuse-overlayfs)
+  # base images made by debootstrap; trafgen (netsniff-ng) sends at the live ceiling.
+  podman runc debootstrap slirp4netns fuse-overlayfs netsniff-ng
+  # Benchmarks: peers measured beside flowfeatd, timing, profiles and plots.
+  softflowd argus-server libndpi-bin time linux-perf valgrind gnuplot-nox)
 
 export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=()
