@@ -34,7 +34,7 @@ tool_pkgs=(tshark tcpreplay wireshark-common python3 python3-dev python3-venv py
   # base images made by debootstrap; trafgen (netsniff-ng) sends at the live ceiling.
   podman runc debootstrap slirp4netns fuse-overlayfs netsniff-ng
   # Benchmarks: peers measured beside flowfeatd, timing, profiles and plots.
-  softflowd argus-server libndpi-bin time linux-perf valgrind gnuplot-nox)
+  softflowd argus-server argus-client libndpi-bin time linux-perf valgrind gnuplot-nox)
 
 export DEBIAN_FRONTEND=noninteractive
 sudo_cmd=()
