@@ -341,6 +341,41 @@ TEST(Pipeline, MetricsScrapedOverHttpMatchTheRun) {
   EXPECT_TRUE(has("flowfeat_standardizer_samples " + std::to_string(summary.standardizer_samples)));
 }
 
+// 20,000 flows, all still open when the input ends: far more than one slot carries, so the end of
+// input is followed by further end slots. Every record arrives once, in flow_id order, the files
+// are finished once, and a pool of one or two batches is enough (no wait on a batch that cannot
+// come back).
+TEST(Pipeline, AFullTableAtTheEndLeavesInSlotSizedPieces) {
+  MemorySource source;
+  for (int i = 0; i < 20000; ++i) {
+    source.add(kStart, i * 10, testing::udp_frame(0x0a000000u | static_cast<std::uint32_t>(i), 0xc0a80001u,
+                                                  static_cast<std::uint16_t>(1024 + i % 50000), 53,
+                                                  testing::dns_query_payload(1)));
+  }
+  std::string reference;
+  for (const std::uint32_t slots : {8u, 2u, 1u}) {
+    for (const std::uint32_t workers : {1u, 2u}) {
+      TempFolder folder;
+      Config config = test_config(folder.path(), workers);
+      config.pipeline.queue_batches = slots;
+      std::vector<std::uint64_t> ids;
+      source.rewind();
+      const PipelineSummary summary =
+          run_into(config, source, {.consumer = [&](const FeatureRecord& r) { ids.push_back(r.flow.flow_id); }});
+      EXPECT_EQ(summary.records, 20000u) << slots << " slots, " << workers << " workers";
+      ASSERT_EQ(ids.size(), 20000u);
+      EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+      EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());  // none twice
+      ASSERT_TRUE(summary.files.has_value());
+      EXPECT_EQ(summary.files->records_written, 20000u);
+      EXPECT_EQ(summary.files->files_finished, 1u);
+      const std::string text = output_text(folder.path());
+      if (reference.empty()) reference = text;
+      EXPECT_TRUE(text == reference) << slots << " slots, " << workers << " workers";
+    }
+  }
+}
+
 TEST(Pipeline, EachStageAccountsForItsCpuTime) {
   TempFolder folder;
   MemorySource source = sorted_traffic(9, 20000);
