@@ -77,9 +77,12 @@ std::optional<LabelTime> LabelTimeReader::read(std::string_view text) const {
     double value = 0.0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
-    if (first == "unix_ms") return LabelTime{static_cast<std::int64_t>(std::floor(value)), 1};
+    const double ms = std::floor(first == "unix_ms" ? value : value * 1000.0);
+    // Milliseconds must fit an int64 (±292 million years): a larger number is no time.
+    if (!(ms > -9.2e18 && ms < 9.2e18)) return std::nullopt;
+    if (first == "unix_ms") return LabelTime{static_cast<std::int64_t>(ms), 1};
     const bool whole_seconds = text.find('.') == std::string_view::npos;
-    return LabelTime{static_cast<std::int64_t>(std::floor(value * 1000.0)), whole_seconds ? 1000 : 1};
+    return LabelTime{static_cast<std::int64_t>(ms), whole_seconds ? 1000 : 1};
   }
   for (std::size_t i = 0; i < formats_.size(); ++i) {
     absl::Time time;

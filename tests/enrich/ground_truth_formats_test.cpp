@@ -212,6 +212,28 @@ TEST_F(GroundTruthFormatsTest, TheSameTupleAttackedInOneHourAndBenignInAnother) 
   EXPECT_EQ(at(1700003704, 1700003705).label, 0) << "beyond it";
 }
 
+// Found by the ground-truth fuzzer: a number of seconds whose milliseconds overflow an int64
+// was converted regardless (undefined behaviour); it is a bad time, and its row is skipped.
+TEST_F(GroundTruthFormatsTest, UnixTimesBeyondTheRangeOfMillisecondsAreBadTimes) {
+  for (const std::string format : {"unix", "unix_ms"}) {
+    GroundTruthOptions options;
+    options.columns.start_time = "start";
+    options.time_format = format;
+    const GroundTruth truth = load(
+        "srcip,sport,dstip,dsport,proto,start,Label\n"
+        "10.0.0.1,5000,10.0.0.2,80,tcp,1700000000,1\n"
+        "10.0.0.1,5001,10.0.0.2,80,tcp,1700000001,1\n"
+        "10.0.0.1,5002,10.0.0.2,80,tcp,1700000002,1\n"
+        "10.0.0.1,5003,10.0.0.2,80,tcp,1700000003,1\n"
+        "10.0.0.3,5000,10.0.0.4,80,tcp,5.55556e+48,1\n"
+        "10.0.0.5,5000,10.0.0.6,80,tcp,-9.3e18,1\n"
+        "10.0.0.7,5000,10.0.0.8,80,tcp,1e300,1\n",
+        options);
+    EXPECT_EQ(truth.report().loaded, 4u) << format;
+    EXPECT_EQ(truth.report().malformed, 3u) << format;
+  }
+}
+
 TEST_F(GroundTruthFormatsTest, HeaderlessCustomFileByColumnNumbers) {
   GroundTruthOptions options;
   options.header = false;
