@@ -2,6 +2,7 @@
 
 #include <pcap/pcap.h>
 #include <spdlog/spdlog.h>
+#include <stdio_ext.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -45,6 +46,8 @@ PcapHandle open_capture(const fs::path& path, std::string& problem) noexcept {
   // libpcap reads a file with one fread per header and per packet; a large stdio buffer turns
   // those into few system calls.
   std::setvbuf(file, nullptr, _IOFBF, kReadBufferBytes);
+  // Only the reading thread touches the stream: without the lock each fread is about 10 ns cheaper.
+  __fsetlocking(file, FSETLOCKING_BYCALLER);
   // Microseconds, as the reference reads them: packet times only matter to the millisecond, and
   // libpcap's scaling of µs files up to ns overflows on out-of-range fractions.
   pcap_t* opened = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
