@@ -495,6 +495,7 @@ if ((callgrind)); then
     valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "${cmd[@]}" >"$work/stdout.txt" 2>"$work/stderr.txt" ||
       { problem "callgrind $program on $pcap failed"; tail -n 20 "$work/stderr.txt" >&2; echo "0 0"; return 0; }
     rm -rf "$out"
+    [[ $program != flowfeatd || $pcap != "$small" ]] || cp "$work/callgrind.out" "$work/callgrind-stages.out"
     local ir p
     ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$work/callgrind.out" | head -n 1)
     p=$(sed -n -e 's/^flowfeatd: \([0-9]*\) packets read.*/\1/p' -e 's/^packets=\([0-9]*\) .*/\1/p' "$work/stdout.txt")
@@ -517,7 +518,21 @@ if ((callgrind)); then
         "$name" "$ir" "$p" "$(calc '%.1f' 'i / p' -v i="$ir" -v p="$p")" "$p0" \
         "$(calc '%.1f' '(i - i0) / (p - p0)' -v i="$ir" -v i0="$ir0" -v p="$p" -v p0="$p0")"
     fi
+    [[ $program == flowfeatd ]] && ff_packets=$p
   done
+  # Per stage: the inclusive instructions of the function each stage's node runs (its largest
+  # entry, as inlining can list a function under more than one source file), per packet read.
+  if [[ -s $work/callgrind-stages.out ]] && ((${ff_packets:-0} > 0)); then
+    callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind-stages.out" >"$work/callgrind-stages.txt" 2>/dev/null || true
+    printf '%-32s' "flowfeatd --workers 1 by stage"
+    for stage in capture:CaptureStage::fill flow:FlowShard::process window:WindowStage::arrive \
+      enrich:EnrichStage::process standardize:StandardizeStage::process format:FormatStage::process \
+      sink:SinkStage::process; do
+      stage_ir=$(grep -F "pipeline_detail::${stage#*:}(" "$work/callgrind-stages.txt" | awk '{gsub(",", "", $1); if ($1 + 0 > m) m = $1 + 0} END {print m + 0}')
+      printf ' %s %.0f' "${stage%%:*}" "$(calc '%.1f' 'i / p' -v i="$stage_ir" -v p="$ff_packets")"
+    done
+    echo " (Ir per packet)"
+  fi
 fi
 
 if ((${#notes[@]} > 0)); then

@@ -59,16 +59,26 @@ TcpFlags tcp_flags(const DecodedPacket& packet) noexcept {
   return {(ip[offset + 13] & 0x02) != 0, (ip[offset + 13] & 0x10) != 0};
 }
 
-// The protocol nDPI 4.2's address list gives the flow (ndpi_guess_host_protocol_id: the sender's
-// address and port first); IPv4 only, as in nDPI.
-std::uint16_t address_protocol(ndpi_detection_module_struct* ndpi, const DecodedPacket& packet) noexcept {
-  if (packet.ip_header == nullptr || packet.ip_captured_length < 20 || (packet.ip_header[0] >> 4) != 4) return 0;
+// Keeps the first packet's IPv4 addresses for address_protocol().
+void remember_addresses(ClassificationState& state, const DecodedPacket& packet) noexcept {
+  if (packet.ip_header == nullptr || packet.ip_captured_length < 20 || (packet.ip_header[0] >> 4) != 4) return;
+  state.first_addresses_v4 = true;
+  std::memcpy(&state.first_source_v4, packet.ip_header + 12, 4);
+  std::memcpy(&state.first_destination_v4, packet.ip_header + 16, 4);
+}
+
+// The protocol nDPI 4.2's address list gives the flow (ndpi_guess_host_protocol_id: the first
+// sender's address and port first); IPv4 only, as in nDPI.
+std::uint16_t address_protocol(ndpi_detection_module_struct* ndpi, const ClassificationState& state) noexcept {
+  if (!state.first_addresses_v4) return 0;
+  const std::uint16_t source_port = state.first_sender_is_client ? state.client_port : state.server_port;
+  const std::uint16_t destination_port = state.first_sender_is_client ? state.server_port : state.client_port;
   in_addr address{};
-  std::memcpy(&address.s_addr, packet.ip_header + 12, 4);
-  const std::uint16_t found = ndpi_network_port_ptree_match(ndpi, &address, htons(packet.src_port));
+  address.s_addr = state.first_source_v4;
+  const std::uint16_t found = ndpi_network_port_ptree_match(ndpi, &address, htons(source_port));
   if (found != NDPI_PROTOCOL_UNKNOWN) return found;
-  std::memcpy(&address.s_addr, packet.ip_header + 16, 4);
-  return ndpi_network_port_ptree_match(ndpi, &address, htons(packet.dst_port));
+  address.s_addr = state.first_destination_v4;
+  return ndpi_network_port_ptree_match(ndpi, &address, htons(destination_port));
 }
 
 // Empty for "Unknown", as ReferenceApplicationNames expects.
@@ -119,7 +129,8 @@ bool ApplicationClassifier::start(ClassificationState& state, const DecodedPacke
       ReferenceApplicationNames::first_sender_is_client(flags.syn, flags.ack, packet.src_port, packet.dst_port);
   state.client_port = client_first ? packet.src_port : packet.dst_port;
   state.server_port = client_first ? packet.dst_port : packet.src_port;
-  state.address_protocol = address_protocol(module_->ndpi, packet);
+  state.first_sender_is_client = client_first;
+  remember_addresses(state, packet);
   std::uint8_t user_defined = 0;
   state.first_guess =
       ndpi_guess_protocol_id(module_->ndpi, nullptr, packet.protocol, packet.src_port, packet.dst_port, &user_defined);
@@ -190,7 +201,7 @@ void ApplicationClassifier::settle(ClassificationState& state, std::uint16_t dis
   // addresses alone ("TLS.Google" is "TLS"). Found by a name (SNI, certificate, Host, DNS query), it stays.
   state.app_by_address = false;
   if (state.app_protocol != NDPI_PROTOCOL_UNKNOWN && state.master_protocol != NDPI_PROTOCOL_UNKNOWN &&
-      state.app_protocol == state.address_protocol) {
+      state.app_protocol == address_protocol(module_->ndpi, state)) {
     const bool tls = state.master_protocol == NDPI_PROTOCOL_TLS || state.master_protocol == NDPI_PROTOCOL_QUIC ||
                      state.master_protocol == NDPI_PROTOCOL_DTLS;
     char server_name[sizeof(flow.host_server_name) + 1] = {};

@@ -15,11 +15,16 @@ struct ClassificationState {
   std::uint16_t app_protocol = 0;
   std::uint16_t category = 0;
   // What naming in the reference's way needs once the nDPI flow is gone (see name()).
-  std::uint16_t address_protocol = 0;  // nDPI id the address list gives the endpoints (IPv4)
   std::uint16_t first_guess = 0;       // nDPI id guessed from the first packet
   std::uint16_t client_port = 0;       // client and server as the reference's nDPI tells them apart
   std::uint16_t server_port = 0;
   std::uint8_t ip_protocol = 0;
+  // The first packet's IPv4 addresses (network order), for the address list's verdict, looked up
+  // only for the flows whose naming needs it.
+  bool first_sender_is_client = false;
+  bool first_addresses_v4 = false;  // the first packet was IPv4
+  std::uint32_t first_source_v4 = 0;
+  std::uint32_t first_destination_v4 = 0;
   bool app_by_address = false;            // app_protocol came from the address list alone
   bool guess_only = false;                // detection gave up with no more than a guess
   const char* reference_guess = nullptr;  // the reference's guess for the flow; nullptr: none
