@@ -77,6 +77,7 @@ struct SinkStats {
 // JSON Lines, optionally gzip, one gzip member per chunk. A file is written as the hidden
 // ".<name>.partial" and, when finished (size, age, rotate(), close()), flushed, fsynced, renamed to
 // its final name and the directory fsynced: a reader globbing "<base>-*" sees only whole files.
+// Each chunk's write-back is started as soon as it is written, so that fsync waits for little.
 // Final names sort in creation order: the sequence number continues after the highest one of the
 // directory's files of this base and extension. Files with no record are never left behind.
 //
