@@ -46,7 +46,7 @@ PcapHandle open_capture(const fs::path& path, std::string& problem) noexcept {
   // libpcap reads a file with one fread per header and per packet; a large stdio buffer turns
   // those into few system calls.
   std::setvbuf(file, nullptr, _IOFBF, kReadBufferBytes);
-  // Only the reading thread touches the stream: without the lock each fread is about 10 ns cheaper.
+  // Only the reading thread touches the stream, so stdio need not lock it for every fread.
   __fsetlocking(file, FSETLOCKING_BYCALLER);
   // Microseconds, as the reference reads them: packet times only matter to the millisecond, and
   // libpcap's scaling of µs files up to ns overflows on out-of-range fractions.

@@ -28,8 +28,8 @@ inline char* put_uint(char* out, std::uint64_t value) noexcept {
 // A whole number below 2^53 in magnitude, in exactly the text std::to_chars(double) gives it:
 // its shortest round-trip digits are its own digits without the trailing zeros (a double that close
 // to zero is at most 1 from the next one), written fixed, or in scientific notation when that is
-// strictly shorter (1e+06, 5.8e+07; 10000 stays). Most doubles of a record are such numbers, and
-// this costs a tenth of the general conversion.
+// strictly shorter (1e+06, 5.8e+07; 10000 stays). Counts and rates that come out whole skip the
+// general conversion, which costs about 550 instructions a value.
 inline char* put_small_whole_double(char* out, double value) noexcept {
   if (value == 0.0) {
     if (std::signbit(value)) *out++ = '-';
