@@ -3,11 +3,13 @@
 # CI and local use. The broker's jars are fetched once from Maven Central with Maven into a cache
 # outside the repository; the storage is formatted only once, so a restart (even after kill -9)
 # on the same data dir keeps the topics and messages. Stop it with scripts/kafka-stop.sh.
-# Usage: scripts/kafka-start.sh [--port N] [--data DIR]
+# Usage: scripts/kafka-start.sh [--port N] [--data DIR] [--cluster-id ID]
 #   --port N    PLAINTEXT listener port (default $FLOWFEAT_KAFKA_PORT or 9092); the controller
 #               listener uses N+1
 #   --data DIR  data dir: config, storage, broker.log, broker.pid
 #               (default $FLOWFEAT_KAFKA_DATA or /tmp/flowfeat-kafka)
+#   --cluster-id ID  the cluster id a new storage is formatted with (default: a random one);
+#               ignored when the storage is already formatted
 # Needs java (17 or newer), kcat, and mvn for the first fetch. The jar cache is
 # $FLOWFEAT_KAFKA_HOME, by default ${XDG_CACHE_HOME:-~/.cache}/flowfeat/kafka-<version>.
 set -euo pipefail
@@ -19,15 +21,17 @@ START_TIMEOUT=60
 
 port=${FLOWFEAT_KAFKA_PORT:-9092}
 data=${FLOWFEAT_KAFKA_DATA:-/tmp/flowfeat-kafka}
+cluster_id=""
 home=${FLOWFEAT_KAFKA_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/flowfeat/kafka-$KAFKA_VERSION}
 
-usage() { echo "usage: $0 [--port N] [--data DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 [--port N] [--data DIR] [--cluster-id ID]" >&2; exit 2; }
 die() { echo "kafka-start: $*" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) [ $# -ge 2 ] || usage; port=$2; shift 2 ;;
     --data) [ $# -ge 2 ] || usage; data=$2; shift 2 ;;
+    --cluster-id) [ $# -ge 2 ] || usage; cluster_id=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -176,11 +180,11 @@ EOF
 
 format_storage() {
   [ -f "$data/storage/meta.properties" ] && return 0
-  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-  local cluster_id
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # A Kafka cluster id is 16 random bytes in URL-safe base64 without padding. One in 64 begins
+  # with '-', which kafka-storage would take for an option after "-t <id>": hence --cluster-id=<id>.
+  [ -n "$cluster_id" ] || cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   java -cp "$home/lib/*" -Dlog4j2.configurationFile="$data/log4j2.properties" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$data/server.properties" \
+    kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$data/server.properties" \
     >>"$data/broker.log" 2>&1 || {
     tail -n 20 "$data/broker.log" >&2
     die "formatting $data/storage failed"

@@ -56,9 +56,10 @@ kafka_setup() {
 
 kafka_brokers() { echo "127.0.0.1:$KAFKA_PORT"; }
 
-# kafka_start: starts (or restarts, on the same storage) the test's broker and waits until it answers.
+# kafka_start [OPTION...]: starts (or restarts, on the same storage) the test's broker and waits until
+# it answers; the options go to kafka-start.sh.
 kafka_start() {
-  "$KAFKA_SCRIPTS/kafka-start.sh" --port "$KAFKA_PORT" --data "$KAFKA_DIR/broker" ||
+  "$KAFKA_SCRIPTS/kafka-start.sh" --port "$KAFKA_PORT" --data "$KAFKA_DIR/broker" "$@" ||
     kafka_fail "the Kafka broker did not start: $(tail -20 "$KAFKA_DIR/broker/broker.log" 2>/dev/null)"
 }
 
