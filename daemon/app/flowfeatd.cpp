@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,7 @@ void print_summary(const PipelineSummary& s, const Config& config,
     std::printf("  labels: %llu flows matched a row of the ground truth (%llu of them several rows), %llu matched none\n",
                 static_cast<unsigned long long>(l.one_row + l.several_rows),
                 static_cast<unsigned long long>(l.several_rows), static_cast<unsigned long long>(l.unmatched));
+    if (const std::optional<std::string> mismatch = l.time_mismatch()) std::printf("  labels: %s\n", mismatch->c_str());
   }
   std::printf("  CPU seconds by stage:");
   for (std::size_t i = 0; i < kPipelineStageCount; ++i) {

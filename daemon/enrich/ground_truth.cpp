@@ -3,6 +3,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 #include <absl/hash/hash.h>
+#include <absl/time/civil_time.h>
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -255,6 +256,7 @@ struct GroundTruth::Table {
   bool has_attack_cat = false;
   bool has_times = false;
   std::int64_t tolerance_ms = 0;
+  std::optional<TimeSpan> span;  // of the rows' intervals
 };
 
 GroundTruth::GroundTruth(std::unique_ptr<Table> table) noexcept : table_(std::move(table)) {}
@@ -307,6 +309,8 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
   std::vector<Keyed> keyed;
   std::array<std::uint64_t, kSkipKinds> skipped{};
   std::array<std::string, kSkipKinds> first_skipped;
+  std::uint64_t outside_capture_days = 0;
+  std::string first_outside_capture_days;  // "path:line ('text', read as 2017-03-07)"
 
   bool have_record = layout.first_record_is_data;  // the first record is a row, not a header
   for (;;) {
@@ -369,6 +373,12 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
         skip(Skip::kTime, "bad time '" + std::string(fields[layout.start]) + "'");
         continue;
       }
+      if (layout.capture_days && !layout.capture_days->contains(layout.times->day_of(start->ms)) &&
+          ++outside_capture_days == 1) {
+        first_outside_capture_days = path.string() + ":" + std::to_string(reader.record_line()) + " ('" +
+                                     std::string(fields[layout.start]) + "', read as " +
+                                     absl::FormatCivilTime(layout.times->day_of(start->ms)) + ")";
+      }
       row.start_ms = start->ms;
       row.end_ms = start->ms + std::max<std::int64_t>(start->resolution_ms - 1, 0);
       if (layout.end != kAbsent) {
@@ -404,6 +414,11 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
       }
     }
     ++report.loaded;
+    if (layout.times) {
+      table->span = table->span ? TimeSpan{std::min(table->span->first_ms, row.start_ms),
+                                           std::max(table->span->last_ms, row.end_ms)}
+                                : TimeSpan{row.start_ms, row.end_ms};
+    }
     if (row.attack) {
       std::string_view category_text = label_text;
       if (layout.attack_cat != kAbsent && !fields[layout.attack_cat].empty()) category_text = fields[layout.attack_cat];
@@ -428,6 +443,14 @@ GroundTruth GroundTruth::load(const std::filesystem::path& path, const GroundTru
                            std::to_string(report.rows) + " rows cannot be read, " + std::to_string(skipped[worst]) +
                            " of them because " + hint(static_cast<Skip>(worst)) + " (first: " + first_skipped[worst] +
                            "; read as: " + layout.description + ")");
+  }
+
+  if (outside_capture_days != 0) {
+    const enrich_detail::CaptureDays& days = *layout.capture_days;
+    report.warnings.push_back(std::to_string(outside_capture_days) + " of " + std::to_string(report.rows) +
+                              " rows are dated outside the days " + days.data_set + " was captured on (" + days.days +
+                              "), the first at " + first_outside_capture_days +
+                              ": is the file of that data set, and are its dates day first?");
   }
 
   // Rows grouped by tuple, each group in time order (file order for equal times): a flow's
@@ -480,9 +503,15 @@ LabelVerdict GroundTruth::verdict(const FlowRecord& flow) const noexcept {
   return verdict;
 }
 
+bool GroundTruth::has_tuple(const FlowRecord& flow) const noexcept {
+  return table_->index.contains(TupleKey::of(flow.src_ip, flow.src_port, flow.dst_ip, flow.dst_port, flow.protocol));
+}
+
 bool GroundTruth::has_label_column() const noexcept { return table_->has_label; }
 bool GroundTruth::has_attack_cat() const noexcept { return table_->has_attack_cat; }
 bool GroundTruth::has_times() const noexcept { return table_->has_times; }
+std::optional<TimeSpan> GroundTruth::time_span() const noexcept { return table_->span; }
+std::uint64_t GroundTruth::time_tolerance_ms() const noexcept { return static_cast<std::uint64_t>(table_->tolerance_ms); }
 const GroundTruthReport& GroundTruth::report() const noexcept { return table_->report; }
 std::size_t GroundTruth::size() const noexcept { return table_->tuples.size(); }
 

@@ -177,10 +177,12 @@ RowLayout unsw_layout(const std::vector<std::string_view>& first, const GroundTr
 }
 
 // CICFlowMeter's CSVs. CIC-IDS2017 (TrafficLabelling): "Source IP", "Destination Port", ... with a
-// Timestamp such as "3/7/2017 8:55" or "7/7/2017 3:30:12", month first, on a 12-hour clock without
-// AM/PM, in the lab's time (New Brunswick in July: UTC-3). CSE-CIC-IDS2018: "Src IP", "Dst Port",
-// ... with "02/03/2018 08:47:38", day first, 24-hour clock; the data set gives no time zone. Both
-// give the flow's length as Flow Duration in µs and the verdict as a Label text.
+// Timestamp such as "03/07/2017 09:08:11" or "4/7/2017 1:05", day first (it was captured from
+// Monday 3 to Friday 7 July 2017), on a 12-hour clock without AM/PM (the capture ran from about
+// 8:55 to 17:05), in the lab's time (New Brunswick in July: UTC-3). CSE-CIC-IDS2018: "Src IP",
+// "Dst Port", ... with "02/03/2018 08:47:38", day first, 24-hour clock, captured from Wednesday 14
+// February to Friday 2 March 2018; the data set gives no time zone. Both give the flow's length as
+// Flow Duration in µs and the verdict as a Label text.
 RowLayout cic_layout(const std::vector<std::string_view>& first, const GroundTruthOptions& options,
                      const std::string& file) {
   RowLayout layout;
@@ -210,11 +212,19 @@ RowLayout cic_layout(const std::vector<std::string_view>& first, const GroundTru
   if (cic2018) {
     layout.description = "CSE-CIC-IDS2018 CSV (CICFlowMeter)";
     layout.times = time_reader({"%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"}, options.time_zone, file);
+    layout.capture_days = CaptureDays{.data_set = "CSE-CIC-IDS2018",
+                                      .days = "Wednesday 14 February to Friday 2 March 2018",
+                                      .first = absl::CivilDay(2018, 2, 14),
+                                      .last = absl::CivilDay(2018, 3, 2)};
   } else {
     layout.description = "CIC-IDS2017 CSV (CICFlowMeter)";
-    layout.times = time_reader({"%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M"},
+    layout.times = time_reader({"%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"},
                                options.time_zone.empty() ? "UTC-3" : options.time_zone, file);
     layout.times->read_early_hours_as_afternoon();
+    layout.capture_days = CaptureDays{.data_set = "CIC-IDS2017",
+                                      .days = "Monday 3 to Friday 7 July 2017",
+                                      .first = absl::CivilDay(2017, 7, 3),
+                                      .last = absl::CivilDay(2017, 7, 7)};
   }
   return layout;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "capture_days.hpp"
 #include "flowfeat/enrich/ground_truth.hpp"
 #include "label_time.hpp"
 
@@ -27,6 +28,7 @@ struct RowLayout {
   std::size_t duration_us = kAbsent;
   bool every_row_attack = false;        // a table of attacks (UNSW-NB15's ground-truth table)
   std::optional<LabelTimeReader> times;  // when start is given
+  std::optional<CaptureDays> capture_days;  // a preset's data set: when its rows were captured
 };
 
 // The layout of a file from its first record (its header row, or the first row of a file without

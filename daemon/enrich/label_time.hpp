@@ -1,5 +1,6 @@
 #pragma once
 
+#include <absl/time/civil_time.h>
 #include <absl/time/time.h>
 
 #include <cstdint>
@@ -26,13 +27,16 @@ class LabelTimeReader {
   LabelTimeReader(std::vector<std::string> formats, std::string_view zone);
 
   // CIC-IDS2017 writes afternoon hours on a 12-hour clock without AM/PM ("3:30" for 15:30); its
-  // capture days ran from 8:00 to 18:00, so an hour before 8 is read as the afternoon's.
+  // capture days ran from about 8:55 to 17:05, so an hour before 8 is read as the afternoon's.
   void read_early_hours_as_afternoon() { early_hours_are_afternoon_ = true; }
 
   std::optional<LabelTime> read(std::string_view text) const;
 
   // "UTC-03:00", "Europe/Paris": for the report.
   std::string zone_name() const { return zone_.name(); }
+
+  // The date, in the time zone, of a time read.
+  absl::CivilDay day_of(std::int64_t ms) const { return absl::ToCivilDay(absl::FromUnixMillis(ms), zone_); }
 
  private:
   std::vector<std::string> formats_;

@@ -3,9 +3,11 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 
 #include "flowfeat/enrich/ground_truth.hpp"
+#include "flowfeat/enrich/label_match_stats.hpp"
 #include "flowfeat/enrich/one_hot_encoder.hpp"
 #include "flowfeat/metrics/metrics.hpp"
 #include "slot.hpp"
@@ -27,15 +29,21 @@ class EnrichStage {
   // Slots started from now on use truth (not null).
   void replace_truth(std::shared_ptr<const GroundTruth> truth) noexcept;
 
-  // Records by the number of ground-truth rows they matched: none, one, several.
-  std::array<std::uint64_t, 3> matches() const noexcept;
+  // How the records matched the ground truth so far, with the time spans of the file in use and
+  // of the flows labelled.
+  LabelMatchStats label_stats() const;
 
  private:
   std::atomic<std::shared_ptr<const GroundTruth>> truth_;
   const OneHotEncoder* encoder_;
   Counter& labeled_benign_;
   Counter& labeled_attack_;
-  mutable std::array<std::atomic<std::uint64_t>, 3> matches_{};
+  static constexpr std::int64_t kNoFlowYet = std::numeric_limits<std::int64_t>::max();
+  static constexpr std::int64_t kNoFlowEnded = std::numeric_limits<std::int64_t>::min();
+  mutable std::array<std::atomic<std::uint64_t>, 3> matches_{};  // by rows matched: none, one, several
+  mutable std::atomic<std::uint64_t> unmatched_by_time_{0};
+  mutable std::atomic<std::int64_t> first_ms_{kNoFlowYet};  // the first packet of the flows labelled
+  mutable std::atomic<std::int64_t> last_ms_{kNoFlowEnded};  // and their last
 };
 
 }  // namespace flowfeat::pipeline_detail

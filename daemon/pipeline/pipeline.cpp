@@ -4,6 +4,7 @@
 #include <tbb/flow_graph.h>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <chrono>
@@ -289,7 +290,11 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (errors_.failed()) throw PipelineError(errors_.first_error());
-  return summarize(stages, seconds);
+  PipelineSummary summary = summarize(stages, seconds);
+  if (const std::optional<std::string> mismatch = summary.labels.time_mismatch()) {
+    spdlog::warn("labels.file: {}", *mismatch);
+  }
+  return summary;
 }
 
 // One capture thread: fills slots from its source and hands them to the graph until the source ends
@@ -404,8 +409,7 @@ PipelineSummary Pipeline::Impl::summarize(const std::vector<std::unique_ptr<Capt
   }
   summary.flows.peak_active_flows = window_.peak_active_flows();
   summary.window = window_.stats();
-  const std::array<std::uint64_t, 3> matches = enrich_.matches();
-  summary.labels = {.unmatched = matches[0], .one_row = matches[1], .several_rows = matches[2]};
+  summary.labels = enrich_.label_stats();
   summary.records = sink_.records();
   if (const SinkStats* files = sink_.file_stats()) summary.files = *files;
   if (const KafkaStats* kafka = sink_.kafka_stats()) summary.kafka = *kafka;

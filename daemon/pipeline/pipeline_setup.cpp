@@ -69,6 +69,7 @@ std::optional<GroundTruth> load_ground_truth(const LabelsConfig& labels) {
     if (report.malformed > report.problems.size()) {
       spdlog::warn("labels.file: {} more malformed rows", report.malformed - report.problems.size());
     }
+    for (const std::string& warning : report.warnings) spdlog::warn("labels.file: {}", warning);
     if (report.unknown_protocol != 0) {
       spdlog::warn("labels.file: {} rows name a protocol flowfeat does not know (no flow of theirs can match)",
                    report.unknown_protocol);

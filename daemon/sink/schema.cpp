@@ -57,7 +57,7 @@ Schema::Schema(std::vector<Column> columns) {
 Schema Schema::flow_record() {
   using enum ColumnType;
   using G = ColumnGroup;
-  // Names and order are the seed notebook's (FEATURES.md section 2); CsvWriter follows them.
+  // Names and order are the seed notebook's (FEATURES.md section 2).
   return Schema({
       {"src_ip", kString, G::kIdentity, "IP address of the sender of the flow's first packet"},
       {"dst_ip", kString, G::kIdentity, "IP address of the receiver of the flow's first packet"},

@@ -1,5 +1,6 @@
 // The native part of the flowfeat Python package: runs of the pipeline and their records as Arrow
 // C data (PyCapsules of the Arrow PyCapsule interface). The Python API lives in flowfeat/.
+#include <absl/time/time.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -7,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,6 +112,15 @@ RunRequest make_request(std::string config_file, std::string keywords, std::vect
   return {std::move(config_file), std::move(keywords), std::move(files), std::move(interfaces)};
 }
 
+// A time span as two ISO 8601 times in UTC, or None.
+nb::object span_text(const std::optional<TimeSpan>& span) {
+  if (!span) return nb::none();
+  const auto utc = [](std::int64_t ms) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(ms), absl::UTCTimeZone());
+  };
+  return nb::make_tuple(utc(span->first_ms), utc(span->last_ms));
+}
+
 nb::dict summary_dict(const PipelineSummary& s) {
   nb::dict d;
   d["packets_read"] = s.packets_read;
@@ -125,6 +136,11 @@ nb::dict summary_dict(const PipelineSummary& s) {
   d["labels_unmatched"] = s.labels.unmatched;
   d["labels_one_row"] = s.labels.one_row;
   d["labels_several_rows"] = s.labels.several_rows;
+  d["labels_unmatched_by_time"] = s.labels.unmatched_by_time;
+  d["labels_file_span"] = span_text(s.labels.file_span);
+  d["labels_flow_span"] = span_text(s.labels.flow_span);
+  const std::optional<std::string> mismatch = s.labels.time_mismatch();
+  d["labels_mismatch"] = mismatch ? nb::cast(*mismatch) : nb::none();
   d["seconds"] = s.seconds;
   d["workers"] = s.shards;
   return d;

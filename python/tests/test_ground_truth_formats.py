@@ -4,6 +4,7 @@ published layout labels the generator's capture exactly as the plain truth does.
 from __future__ import annotations
 
 import csv
+import subprocess
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -79,26 +80,71 @@ def _cic_rows(truth_rows, timestamp):
         yield r, _protocol_number(r["proto"]), timestamp, str(SPAN * 1_000_000), label
 
 
-def test_cic_ids2017(generated, truth_rows, expected, tmp_path):
-    capture, _ = generated
-    # The lab's local time, UTC-3, to the minute, afternoon hours without PM: 19:13 is written 7:13.
-    local = datetime.fromtimestamp(START, timezone(timedelta(hours=-3)))
-    assert local.hour >= 13
-    timestamp = f"{local.month}/{local.day}/{local.year} {local.hour - 12}:{local.minute:02d}"
-    path = tmp_path / "Tuesday-WorkingHours.pcap_ISCX.csv"
+TUESDAY = 1_499_187_600  # 2017-07-04 17:00 UTC: 14:00 on the Tuesday of CIC-IDS2017's week, in its lab (UTC-3)
+CIC2017_HEADER = ("Flow ID, Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, "
+                  "Flow Duration, Total Fwd Packets, Label\r\n")
+
+
+@pytest.fixture(scope="module")
+def cic_week(build_dir, tmp_path_factory):
+    """A generated capture on a day CIC-IDS2017 was captured, its ground truth's rows, and the labels
+    that truth gives it."""
+    folder = tmp_path_factory.mktemp("cic-week")
+    capture, truth = folder / "Tuesday-WorkingHours.pcap", folder / "truth.csv"
+    subprocess.run([build_dir / "tools" / "flowfeat-gen", "--out", capture, "--truth", truth, "--seed", "7",
+                    "--flows", "2000", "--start", str(TUESDAY)], check=True, capture_output=True)
+    with open(truth, newline="") as f:
+        rows = list(csv.DictReader(f))
+    df = flowfeat.Streamer(capture, labels=truth, output__columns="flow").to_pandas()
+    assert df["label"].sum() > 100
+    return capture, rows, df[["label", "attack_cat"]].astype(str).reset_index(drop=True)
+
+
+def _write_cic2017(path, truth_rows, timestamp):
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        f.write("Flow ID, Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, "
-                "Flow Duration, Total Fwd Packets, Label\r\n")
+        f.write(CIC2017_HEADER)
         for r, proto, ts, duration, label in _cic_rows(truth_rows, timestamp):
             flow_id = f"{r['srcip']}-{r['dstip']}-{r['sport']}-{r['dsport']}-{proto}"
             f.write(f"{flow_id},{r['srcip']},{r['sport']},{r['dstip']},{r['dsport']},{proto},{ts},{duration},3,{label}\r\n")
+
+
+def test_cic_ids2017(cic_week, tmp_path):
+    capture, truth_rows, expected = cic_week
+    # The lab's local time, UTC-3, day first, to the minute, afternoon hours without PM: 14:00 is 2:00.
+    local = datetime.fromtimestamp(TUESDAY, timezone(timedelta(hours=-3)))
+    assert (local.day, local.month, local.hour) == (4, 7, 14)
+    path = tmp_path / "Tuesday-WorkingHours.pcap_ISCX.csv"
+    _write_cic2017(path, truth_rows, f"{local.day}/{local.month}/{local.year} {local.hour - 12}:{local.minute:02d}")
     actual, summary = _labels(capture, path, labels__format="cic-ids")
     assert actual.equals(expected)
     assert summary["labels_unmatched"] == 0
-    # The same file read as UTC instead of the lab's time: three hours off, nothing matches.
+    assert summary["labels_mismatch"] is None
+    # The same file read as UTC instead of the lab's time: three hours off, nothing matches, and the
+    # summary says that every flow's 5-tuple is in the file, when, and what to set.
     shifted, summary = _labels(capture, path, labels__format="cic-ids", labels__time_zone="UTC")
     assert (shifted["label"] == "0").all()
     assert summary["labels_one_row"] + summary["labels_several_rows"] == 0
+    assert summary["labels_unmatched_by_time"] == len(expected)
+    assert summary["labels_file_span"][0] == "2017-07-04T14:00:00.000Z"
+    assert summary["labels_flow_span"][0].startswith("2017-07-04T17:00:")
+    assert "likely fix: labels.time_zone: the file's rows begin 3 h earlier" in summary["labels_mismatch"]
+
+
+def test_cic_ids2017_with_day_and_month_swapped(cic_week, tmp_path, caplog):
+    capture, truth_rows, expected = cic_week
+    # Written month first, as a tool with US dates would write Tuesday 4 July: the preset reads 7 April.
+    path = tmp_path / "Tuesday-WorkingHours.pcap_ISCX.csv"
+    _write_cic2017(path, truth_rows, "7/4/2017 2:00")
+    actual, summary = _labels(capture, path, labels__format="cic-ids")
+    assert (actual["label"] == "0").all()
+    assert summary["labels_unmatched_by_time"] == len(expected)
+    assert summary["labels_file_span"][0] == "2017-04-07T17:00:00.000Z"
+    assert "likely fix: the date order: read with day and month swapped" in summary["labels_mismatch"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    outside = [m for m in warnings if "rows are dated outside the days CIC-IDS2017 was captured on" in m]
+    assert len(outside) == 1, warnings
+    assert f"{path}:2 ('7/4/2017 2:00', read as 2017-04-07)" in outside[0]
+    assert any("matched a row of the ground truth by 5-tuple and time" in m for m in warnings), warnings
 
 
 def test_cse_cic_ids2018(generated, truth_rows, expected, tmp_path):

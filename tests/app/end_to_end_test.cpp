@@ -255,6 +255,40 @@ TEST_F(EndToEnd, LabelsComeFromTheGroundTruth) {
   EXPECT_GT(labelled, 0u);
 }
 
+// A ground truth whose times are read in the wrong zone matches no flow; the summary and the log
+// say that the flows' 5-tuples are in the file, give both time spans and point at labels.time_zone.
+TEST_F(EndToEnd, GroundTruthReadInTheWrongZoneIsExplained) {
+  // The capture runs from 22:13:20 UTC for 200 s; the rows give 22:00 to 23:00, read as UTC+3.
+  std::string truth = "srcip,sport,dstip,dsport,proto,start,end,attack_cat,Label\n";
+  for (const auto& t : testing::read_csv_rows((dir() / "truth.csv").string())) {
+    truth += t.at("srcip") + "," + t.at("sport") + "," + t.at("dstip") + "," + t.at("dsport") + "," + t.at("proto") +
+             ",2023-11-14 22:00:00,2023-11-14 23:00:00," + t.at("attack_cat") + "," + t.at("Label") + "\n";
+  }
+  std::ofstream(dir() / "zoned-truth.csv") << truth;
+  std::ofstream(dir() / "zoned.yaml") << "labels:\n  file: " << (dir() / "zoned-truth.csv").string()
+                                      << "\n  columns:\n    start_time: start\n    end_time: end\n"
+                                         "  time_format: \"%Y-%m-%d %H:%M:%S\"\n  time_zone: \"UTC+03:00\"\n";
+  const fs::path out = dir() / "zoned";
+  const std::string command = std::string(FLOWFEATD) + " --no-metrics --progress never --config " +
+                              (dir() / "zoned.yaml").string() + " --read " + (dir() / "traffic.pcap").string() +
+                              " --output " + out.string();
+  const fs::path log_file = dir() / "zoned.log";
+  const std::string summary = output_of("(" + command + " 2>" + log_file.string() + ")");
+  const std::string log = read_file(log_file);
+  const std::string expected_fix = "likely fix: labels.time_zone: the file's rows begin 3 h 13 min earlier than the "
+                                   "capture's flows";
+  for (const std::string& text : {summary, log}) {
+    EXPECT_NE(text.find(" flows matched a row of the ground truth by 5-tuple and time, while "), std::string::npos) << text;
+    EXPECT_NE(text.find("the file's rows span 2023-11-14 19:00:00 UTC to 2023-11-14 20:00:00 UTC, the capture's flows "
+                        "2023-11-14 22:13:"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find(expected_fix), std::string::npos) << text;
+  }
+  EXPECT_NE(summary.find("  labels: 0 flows matched a row of the ground truth"), std::string::npos) << summary;
+  EXPECT_NE(log.find("warning labels.file: 0 of "), std::string::npos) << log;
+}
+
 TEST_F(EndToEnd, JsonLinesHoldTheSameRecords) {
   const fs::path csv = dir() / "as-csv";
   const fs::path jsonl = dir() / "as-jsonl";

@@ -124,39 +124,88 @@ TEST_F(GroundTruthFormatsTest, UnswNb15WithTheWrongColumnCountSaysSo) {
   EXPECT_NE(message.find("has 6 fields, not 49"), std::string::npos) << message;
 }
 
-// CIC-IDS2017's TrafficLabelling CSVs: a byte order mark, names with leading spaces, Timestamp
-// month first to the minute on a 12-hour clock without AM/PM, in UTC-3, and Windows-1252 labels.
+// CIC-IDS2017's TrafficLabelling CSVs: a byte order mark, names with leading spaces, Timestamp day
+// first, to the second or the minute, on a 12-hour clock without AM/PM, in UTC-3, and
+// Windows-1252 labels. The data set was captured from Monday 3 to Friday 7 July 2017, from about
+// 8:55 to 17:05 in the lab; the rows below are dated and timed as its attacks were published.
 constexpr const char* kCic2017Header =
     "\xEF\xBB\xBF" "Flow ID, Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, Flow "
     "Duration, Total Fwd Packets, Total Backward Packets, Label\r\n";
 
-TEST_F(GroundTruthFormatsTest, CicIds2017TimesAreLocalToTheMinuteAndAfternoonsHaveNoPm) {
-  const std::string content = std::string(kCic2017Header) +
-                              "192.168.10.50-192.168.10.3-54865-53-17,192.168.10.50,54865,192.168.10.3,53,17,"
-                              "3/7/2017 8:55,166,2,2,BENIGN\r\n"
-                              "172.16.0.1-192.168.10.50-53058-80-6,172.16.0.1,53058,192.168.10.50,80,6,"
-                              "7/7/2017 3:57,5000000,3,1,DDoS\r\n"
-                              "172.16.0.1-192.168.10.50-44464-80-6,172.16.0.1,44464,192.168.10.50,80,6,"
-                              "6/7/2017 9:20,2000,3,1,Web Attack \x96 Brute Force\r\n";
+std::string cic2017_row(const std::string& src, int sport, const std::string& dst, int dport, int protocol,
+                        const std::string& timestamp, long duration_us, const std::string& label) {
+  const std::string tuple = src + "," + std::to_string(sport) + "," + dst + "," + std::to_string(dport) + "," +
+                            std::to_string(protocol);
+  return src + "-" + dst + "-" + std::to_string(sport) + "-" + std::to_string(dport) + "-" + std::to_string(protocol) +
+         "," + tuple + "," + timestamp + "," + std::to_string(duration_us) + ",2,2," + label + "\r\n";
+}
+
+TEST_F(GroundTruthFormatsTest, CicIds2017DatesAreDayFirstInTheLabsTimeAndAfternoonsHaveNoPm) {
+  const std::string content =
+      std::string(kCic2017Header) +
+      cic2017_row("192.168.10.50", 54865, "192.168.10.3", 53, 17, "03/07/2017 09:08:11", 166, "BENIGN") +
+      cic2017_row("192.168.10.5", 49188, "192.168.10.3", 53, 17, "4/7/2017 1:05", 30'000'000, "BENIGN") +
+      cic2017_row("192.168.10.19", 50000, "192.168.10.3", 53, 17, "5/7/2017 5:04:59", 1000, "BENIGN") +
+      cic2017_row("172.16.0.1", 44464, "192.168.10.50", 80, 6, "6/7/2017 9:20", 2000, "Web Attack \x96 Brute Force") +
+      cic2017_row("172.16.0.1", 53058, "192.168.10.50", 80, 6, "7/7/2017 3:57", 5'000'000, "DDoS");
   const GroundTruth truth = load(content, preset(GroundTruthFormat::kCicIds));
-  ASSERT_EQ(truth.report().loaded, 3u);
+  ASSERT_EQ(truth.report().loaded, 5u);
+  EXPECT_TRUE(truth.report().warnings.empty()) << truth.report().warnings.front();
   EXPECT_NE(truth.report().notes.front().find("CIC-IDS2017"), std::string::npos);
   EXPECT_NE(truth.report().notes.front().find("UTC-03:00"), std::string::npos) << truth.report().notes.front();
-  // 3:57 is 15:57 in the lab, 18:57 UTC, on 7 July 2017; the row stands for the whole minute plus 5 s.
+  // Monday 3 July, 09:08:11 in the lab: 12:08:11 UTC, to the second (not 7 March).
+  const std::uint64_t monday = 1499083691000;  // 2017-07-03T12:08:11Z
+  const LabelVerdict m = truth.verdict(timed("192.168.10.50", 54865, "192.168.10.3", 53, 17, monday, monday + 100));
+  EXPECT_EQ(m.matched_rows, 1);
+  EXPECT_EQ(m.label, 0);
+  const std::uint64_t march = 1488888491000;  // 2017-03-07T12:08:11Z, the month-first reading
+  EXPECT_EQ(truth.verdict(timed("192.168.10.50", 54865, "192.168.10.3", 53, 17, march, march + 100)).matched_rows, 0);
+  // Tuesday 4 July, "1:05" is 13:05 in the lab, 16:05 UTC; the row stands for the minute and its 30 s.
+  const std::uint64_t tuesday = 1499184300000;  // 2017-07-04T16:05:00Z
+  EXPECT_EQ(truth.verdict(timed("192.168.10.5", 49188, "192.168.10.3", 53, 17, tuesday + 80'000, tuesday + 81'000))
+                .matched_rows,
+            1);
+  EXPECT_EQ(truth.verdict(timed("192.168.10.5", 49188, "192.168.10.3", 53, 17, tuesday - 12 * 3'600'000,
+                                tuesday - 12 * 3'600'000 + 1000))
+                .matched_rows,
+            0)
+      << "not 1:05 in the morning";
+  // Wednesday 5 July, the end of the working day: 17:04:59 in the lab.
+  const std::uint64_t wednesday = 1499285099000;  // 2017-07-05T20:04:59Z
+  EXPECT_EQ(truth.verdict(timed("192.168.10.19", 50000, "192.168.10.3", 53, 17, wednesday, wednesday + 1)).matched_rows, 1);
+  // Thursday 6 July, the morning's web attacks.
+  const std::uint64_t web = 1499343600000;  // 2017-07-06T12:20:00Z
+  EXPECT_EQ(truth.verdict(timed("172.16.0.1", 44464, "192.168.10.50", 80, 6, web, web + 1)).attack_cat(),
+            "Web Attack \xE2\x80\x93 Brute Force");  // the en dash, as UTF-8
+  // Friday 7 July, 3:57 is 15:57 in the lab, 18:57 UTC: the afternoon's DDoS.
   const std::uint64_t ddos = 1499453820000;  // 2017-07-07T18:57:00Z
   EXPECT_EQ(truth.verdict(timed("192.168.10.50", 80, "172.16.0.1", 53058, 6, ddos + 30'000, ddos + 64'000)).attack_cat(),
             "DDoS");
-  EXPECT_EQ(truth.verdict(timed("172.16.0.1", 53058, "192.168.10.50", 80, 6, ddos - 12 * 3'600'000, ddos - 12 * 3'600'000 + 1000))
-                .label,
-            0)
-      << "not 3:57 in the morning";
-  const std::uint64_t benign = 1488887700000;  // 2017-03-07T11:55:00Z: 8:55 in UTC-3, month first
-  const LabelVerdict b = truth.verdict(timed("192.168.10.50", 54865, "192.168.10.3", 53, 17, benign + 10, benign + 20));
-  EXPECT_EQ(b.label, 0);
-  EXPECT_EQ(b.matched_rows, 1);
-  const std::uint64_t web = 1496838000000;  // 2017-06-07T12:20:00Z
-  EXPECT_EQ(truth.verdict(timed("172.16.0.1", 44464, "192.168.10.50", 80, 6, web, web + 1)).attack_cat(),
-            "Web Attack \xE2\x80\x93 Brute Force");  // the en dash, as UTF-8
+  // The rows span Monday 09:08:11 to Friday 15:57 plus the minute and the flow's 5 s.
+  ASSERT_TRUE(truth.time_span());
+  EXPECT_EQ(truth.time_span()->first_ms, static_cast<std::int64_t>(monday));
+  EXPECT_EQ(truth.time_span()->last_ms, static_cast<std::int64_t>(ddos + 59'999 + 5'000));
+}
+
+TEST_F(GroundTruthFormatsTest, CicIds2017RowsDatedOutsideTheCaptureWeekAreAWarningNamingTheFirst) {
+  // Dates written month first, as a tool with US dates would write Tuesday 4 July.
+  const std::string content =
+      std::string(kCic2017Header) +
+      cic2017_row("192.168.10.5", 49188, "192.168.10.3", 53, 17, "4/7/2017 1:05", 1000, "BENIGN") +
+      cic2017_row("192.168.10.5", 49189, "192.168.10.3", 53, 17, "7/4/2017 1:06", 1000, "BENIGN") +
+      cic2017_row("172.16.0.1", 22, "192.168.10.50", 22, 6, "7/4/2017 2:09:33", 1000, "SSH-Patator") +
+      cic2017_row("172.16.0.1", 23, "192.168.10.50", 22, 6, "13/7/2017 2:10", 1000, "SSH-Patator");
+  const GroundTruth truth = load(content, preset(GroundTruthFormat::kCicIds));
+  EXPECT_EQ(truth.report().loaded, 4u) << "the rows are kept: only their dates are suspect";
+  ASSERT_EQ(truth.report().warnings.size(), 1u);
+  const std::string& warning = truth.report().warnings.front();
+  EXPECT_NE(warning.find("3 of 4 rows are dated outside the days CIC-IDS2017 was captured on (Monday 3 to Friday 7 "
+                         "July 2017)"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find((dir_ / "truth.csv").string() + ":3 ('7/4/2017 1:06', read as 2017-04-07)"), std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("day first"), std::string::npos) << warning;
 }
 
 TEST_F(GroundTruthFormatsTest, CicIds2018DayFirstAndATimeZoneSetting) {
@@ -208,6 +257,13 @@ TEST_F(GroundTruthFormatsTest, TheSameTupleAttackedInOneHourAndBenignInAnother) 
   EXPECT_EQ(both.attack_cat(), "DoS") << "the earliest attack row";
   EXPECT_EQ(both.matched_rows, 2);
   EXPECT_EQ(at(1700001800, 1700001801).matched_rows, 0) << "between the rows: unmatched";
+  EXPECT_TRUE(truth.has_tuple(timed("10.0.0.2", 80, "10.0.0.1", 5000, 6, 1700001800000, 1700001801000)))
+      << "its 5-tuple has rows, at other times";
+  EXPECT_FALSE(truth.has_tuple(timed("10.0.0.1", 5001, "10.0.0.2", 80, 6, 1700000010000, 1700000020000)));
+  ASSERT_TRUE(truth.time_span());
+  EXPECT_EQ(truth.time_span()->first_ms, 1700000000000);
+  EXPECT_EQ(truth.time_span()->last_ms, 1700003700999) << "the last second's end";
+  EXPECT_EQ(truth.time_tolerance_ms(), 2'000u);
   EXPECT_EQ(at(1700003702, 1700003703).label, 1) << "within the tolerance after the end";
   EXPECT_EQ(at(1700003704, 1700003705).label, 0) << "beyond it";
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -426,6 +427,73 @@ TEST(Pipeline, GroundTruthLabelsFlowsInEitherDirection) {
   EXPECT_EQ(metrics.records_labeled("1").value(), 2.0);
   const std::string csv = output_text(folder.path() / "out");
   EXPECT_NE(csv.find(",1,Reconnaissance,"), std::string::npos) << csv.substr(0, 2000);
+}
+
+// A CIC-IDS2017 ground truth of three DNS flows on Tuesday 4 July 2017, 13:05 in the lab (16:05
+// UTC): read as the preset says, every flow matches; read in the wrong zone or with day and month
+// swapped, none does, and the summary says which flows' 5-tuples were there and why they missed.
+TEST(Pipeline, CicIds2017LabelsMatchAndAMismatchIsExplained) {
+  TempFolder folder;
+  constexpr std::int64_t kTuesday = 1499184310;  // 2017-07-04T16:05:10Z
+  const auto capture = [] {
+    MemorySource source;
+    for (std::uint8_t i = 1; i <= 3; ++i) {
+      source.add(kTuesday + i, 0,
+                 testing::udp_frame(0x0a000000u + i, 0x0a0000ffu, static_cast<std::uint16_t>(1000 + i), 53,
+                                    testing::dns_query_payload(i)));
+    }
+    return source;
+  };
+  const auto write_truth = [&](const std::string& date) {
+    std::string text = "Flow ID, Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, "
+                       "Flow Duration, Label\n";
+    for (int i = 1; i <= 3; ++i) {
+      text += "x,10.0.0." + std::to_string(i) + "," + std::to_string(1000 + i) + ",10.0.0.255,53,17," + date +
+              " 1:05,60000000," + (i == 2 ? "DoS Hulk" : "BENIGN") + "\n";
+    }
+    testing::write_text(folder.path() / "truth.csv", text);
+  };
+  Config config = test_config(folder.path() / "out", 1);
+  config.labels.file = (folder.path() / "truth.csv").string();
+  config.labels.format = "cic-ids";
+  const auto labels_of = [&] {
+    MemorySource source = capture();
+    return run_into(config, source, {.write_files = false}).labels;
+  };
+
+  write_truth("4/7/2017");
+  const LabelMatchStats right = labels_of();
+  EXPECT_EQ(right.matched(), 3u);
+  EXPECT_EQ(right.unmatched_by_time, 0u);
+  EXPECT_FALSE(right.time_mismatch()) << *right.time_mismatch();
+  ASSERT_TRUE(right.flow_span && right.file_span);
+  EXPECT_EQ(right.flow_span->first_ms, (kTuesday + 1) * 1000);
+  EXPECT_EQ(right.flow_span->last_ms, (kTuesday + 3) * 1000);
+  EXPECT_EQ(right.file_span->first_ms, 1499184300000);  // 2017-07-04T16:05:00Z
+
+  config.labels.time_zone = "UTC";  // the lab's times read as UTC: 3 hours early
+  const LabelMatchStats zone = labels_of();
+  EXPECT_EQ(zone.matched(), 0u);
+  EXPECT_EQ(zone.unmatched_by_time, 3u);
+  const std::optional<std::string> zone_text = zone.time_mismatch();
+  ASSERT_TRUE(zone_text);
+  EXPECT_NE(zone_text->find("0 of 3 flows matched"), std::string::npos) << *zone_text;
+  EXPECT_NE(zone_text->find("the file's rows span 2017-07-04 13:05:00 UTC"), std::string::npos) << *zone_text;
+  EXPECT_NE(zone_text->find("the capture's flows 2017-07-04 16:05:11 UTC to 2017-07-04 16:05:13 UTC"),
+            std::string::npos)
+      << *zone_text;
+  EXPECT_NE(zone_text->find("likely fix: labels.time_zone: the file's rows begin 3 h earlier"), std::string::npos)
+      << *zone_text;
+
+  config.labels.time_zone.clear();
+  write_truth("7/4/2017");  // month first: 7 April for the preset
+  const LabelMatchStats swapped = labels_of();
+  EXPECT_EQ(swapped.matched(), 0u);
+  EXPECT_EQ(swapped.unmatched_by_time, 3u);
+  const std::optional<std::string> swapped_text = swapped.time_mismatch();
+  ASSERT_TRUE(swapped_text);
+  EXPECT_NE(swapped_text->find("likely fix: the date order: read with day and month swapped"), std::string::npos)
+      << *swapped_text;
 }
 
 TEST(Pipeline, StopRequestEndsTheRunAndFlushesEveryFlow) {

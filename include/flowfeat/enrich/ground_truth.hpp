@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "flowfeat/core/feature_record.hpp"
 #include "flowfeat/core/flow_record.hpp"
+#include "flowfeat/core/time_span.hpp"
 
 namespace flowfeat {
 
@@ -62,6 +64,8 @@ struct GroundTruthReport {
   std::uint64_t unknown_protocol = 0;  // rows skipped: a protocol name flowfeat does not know
   std::vector<std::string> problems;   // "path:line: reason" for the first kMaxProblems skipped rows
   std::vector<std::string> notes;      // what the reader made of the file ("CIC-IDS2017 layout, times in UTC-3")
+  // What looks wrong with the file as a whole: rows dated outside the days its data set was captured on.
+  std::vector<std::string> warnings;
 };
 
 // The ground truth of FEATURES.md section 4: which 5-tuples are attacks. A flow matches a row when
@@ -96,8 +100,17 @@ class GroundTruth {
   // matched_rows: how many rows matched, 2 standing for two or more.
   LabelVerdict verdict(const FlowRecord& flow) const noexcept;
 
+  // The file has rows of the flow's 5-tuple (in either direction), whatever their times.
+  bool has_tuple(const FlowRecord& flow) const noexcept;
+
   // The rows have times: matching is by 5-tuple and time.
   bool has_times() const noexcept;
+
+  // The earliest start and the latest end of the rows' intervals; nullopt without times or rows.
+  std::optional<TimeSpan> time_span() const noexcept;
+
+  // The slack on each side of a row's interval when matching by time.
+  std::uint64_t time_tolerance_ms() const noexcept;
 
   bool has_label_column() const noexcept;
   // An attack_cat column, or attack labels given as text (which name the category).

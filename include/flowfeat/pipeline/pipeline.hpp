@@ -13,6 +13,7 @@
 #include "flowfeat/core/feature_record.hpp"
 #include "flowfeat/decode/decode_status.hpp"
 #include "flowfeat/decode/decoder.hpp"
+#include "flowfeat/enrich/label_match_stats.hpp"
 #include "flowfeat/flow/flow_table.hpp"
 #include "flowfeat/metrics/metrics.hpp"
 #include "flowfeat/pipeline/pipeline_stage.hpp"
@@ -68,13 +69,6 @@ struct PipelineOptions {
 struct PipelineInput {
   PacketSource* source = nullptr;
   std::string name;
-};
-
-// How the records of a run matched the rows of the ground truth.
-struct LabelMatchStats {
-  std::uint64_t unmatched = 0;  // no row of the flow's 5-tuple (and time)
-  std::uint64_t one_row = 0;
-  std::uint64_t several_rows = 0;  // two or more candidate rows: the earliest attack row labels it
 };
 
 // What one run read and produced.

@@ -13,8 +13,8 @@ namespace flowfeat {
 // CSV rows of feature records (RFC 4180): the columns of OutputLayout::schema() in order, the
 // header line Schema::csv_header(). Integers in decimal; floats in shortest round-trip form
 // (std::to_chars); counts and flags held in doubles as integers; text quoted only when it holds a
-// comma, quote, CR or LF; lines end with LF. The flow-record columns are byte for byte what
-// CsvWriter writes. Immutable after construction; safe to share between threads.
+// comma, quote, CR or LF; lines end with LF. Immutable after construction; safe to share between
+// threads.
 class CsvRowFormatter final : public RecordFormatter {
  public:
   // Throws std::invalid_argument as OutputLayout::schema() does.
