@@ -106,7 +106,8 @@ class Streamer:
         self._progress = _progress.wanted(progress)
         self._run: Any = None
         self.summary: dict | None = None
-        """What the last run read and produced (packets, records, flows ended, ...)."""
+        """What the last run read and produced (packets, records, flows ended, ...); with labels, how
+        the flows matched them and, when matching by time labelled little, why (``labels_mismatch``)."""
         try:
             self._schema = pa.Schema._import_from_c_capsule(
                 _flowfeat.schema(self._config_file, self._keywords, self._files, self._interfaces, True)
