@@ -226,6 +226,19 @@ TEST_F(GroundTruthFormatsTest, CicIds2018DayFirstAndATimeZoneSetting) {
             1);
   options.time_zone = "America/Nowhere";
   EXPECT_NE(error_of(content, options).find("unknown time zone 'America/Nowhere'"), std::string::npos);
+  // Friday 2 March is the last of the data set's ten days; read month first, it would be 3 February.
+  EXPECT_TRUE(utc.report().warnings.empty()) << utc.report().warnings.front();
+  const GroundTruth swapped = load(
+      "Flow ID,Src IP,Src Port,Dst IP,Dst Port,Protocol,Timestamp,Flow Duration,Tot Fwd Pkts,Label\n"
+      "x,18.219.211.138,51682,172.31.69.25,80,6,03/02/2018 08:47:38,1000000,5,DoS attacks-Hulk\n",
+      preset(GroundTruthFormat::kCicIds));
+  ASSERT_EQ(swapped.report().warnings.size(), 1u);
+  EXPECT_NE(swapped.report().warnings.front().find(
+                "1 of 1 rows are dated outside the days CSE-CIC-IDS2018 was captured on (Wednesday 14 February to "
+                "Friday 2 March 2018), the first at " +
+                (dir_ / "truth.csv").string() + ":2 ('03/02/2018 08:47:38', read as 2018-02-03)"),
+            std::string::npos)
+      << swapped.report().warnings.front();
 }
 
 TEST_F(GroundTruthFormatsTest, CicIds2018WithoutAddressesSaysWhatCannotBeMatched) {
