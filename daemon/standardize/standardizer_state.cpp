@@ -300,6 +300,10 @@ class StateParser {
     }
   }
 
+  void expect_valid_name(const std::string& name, std::string_view field) const {
+    if (!is_valid_name(name)) fail(line_, field, "name holds a control character");
+  }
+
   void end_line(const std::vector<std::string_view>& tokens) {
     if (tokens.size() != 1) {
       fail(line_, "end", "unexpected text after 'end'");
@@ -353,6 +357,7 @@ class StateParser {
     QuantileState& quantiles = *state_.quantiles;
     QuantileState::Column column;
     column.name = std::string(tokens[1]);
+    expect_valid_name(column.name, "quantile");
     const auto [first, inserted] = quantile_lines_.emplace(column.name, line_);
     if (!inserted) {
       fail(line_, "quantile",
@@ -417,6 +422,7 @@ class StateParser {
     }
     StandardizerState::Column column;
     column.name = std::string(tokens[1]);
+    expect_valid_name(column.name, "column");
     const auto [first, inserted] = column_lines_.emplace(column.name, line_);
     if (!inserted) {
       fail(line_, "column",

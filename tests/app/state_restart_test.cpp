@@ -174,9 +174,8 @@ TEST_F(StateRestart, GeneratedCapturesInSeparateRunsEqualOneStream) {
 
 TEST_F(StateRestart, RealCapturesInSeparateRunsEqualOneStream) {
   const std::string root = testing::pcap_dir();
-  // Captures of the reference set years apart, in time order, with two thousand flows between them
-  // (a SYN scan among them); nDPI off, as its own memory of hosts seen would otherwise reset with
-  // each process and name some applications differently (see the note in README.md).
+  // Captures of the reference set years apart, in time order, with three thousand flows between
+  // them (a SYN scan among them).
   const std::vector<std::string> names = {"dnscrypt-v1-and-resolver-pings.pcap", "synscan.pcap", "skype.pcap",
                                           "skype_no_unknown.pcap", "alexa-app.pcapng"};
   std::vector<fs::path> captures;
@@ -187,7 +186,7 @@ TEST_F(StateRestart, RealCapturesInSeparateRunsEqualOneStream) {
     }
     GTEST_SKIP() << "FLOWFEAT_PCAP_DIR not set or without the nfstream captures";
   }
-  expect_separate_runs_equal_one_stream(captures, {"--no-dpi"});
+  expect_separate_runs_equal_one_stream(captures, {});
 }
 
 // A paced replay of two captures with a quiet gap between them, stopped by SIGTERM in the gap, then

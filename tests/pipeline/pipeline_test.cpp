@@ -87,27 +87,27 @@ Config test_config(const std::filesystem::path& output, std::uint32_t workers) {
   return config;
 }
 
-// The content of every record file of a folder, in name (= creation) order.
-std::string output_text(const std::filesystem::path& folder) {
+// The record files of a folder, in name (= creation) order.
+std::vector<std::filesystem::path> record_files(const std::filesystem::path& folder) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
     if (entry.path().filename().string().rfind("flows-", 0) == 0) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The content of every record file of a folder, in order.
+std::string output_text(const std::filesystem::path& folder) {
   std::string text;
-  for (const auto& file : files) text += testing::read_text(file);
+  for (const auto& file : record_files(folder)) text += testing::read_text(file);
   return text;
 }
 
-// The rows of every record file of a folder without their header lines, in file order.
+// The rows of every record file of a folder without their header lines, in order.
 std::string record_rows(const std::filesystem::path& folder) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().filename().string().rfind("flows-", 0) == 0) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
   std::string rows;
-  for (const auto& file : files) {
+  for (const auto& file : record_files(folder)) {
     const std::string text = testing::read_text(file);
     rows += text.substr(text.find('\n') + 1);
   }

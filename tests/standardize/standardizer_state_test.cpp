@@ -279,6 +279,12 @@ std::vector<BadFile> bad_files() {
        6, "heights", "bad number 'nan'"},
       {"quantile_missing_desired", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,3,4,5 positions 1,2,3,4,5\nend\n",
        6, "desired", "missing field 'desired'"},
+      {"control_character_in_name", header + std::string("column a\x01b count 1 mean 0 mean_low 0 m2 0\nend\n"), 5,
+       "column", "name holds a control character"},
+      {"nul_in_quantile_name",
+       v2 + "quantiles records 1 warmup 0 percents 50\nquantile a" + std::string(1, '\0') +
+           "b heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n",
+       6, "quantile", "name holds a control character"},
       {"quantile_without_name", v2 + "quantiles records 1 warmup 0 percents 50\nquantile\nend\n", 6, "quantile",
        "missing column name"},
       {"duplicate_quantile", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nquantile a heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n",
