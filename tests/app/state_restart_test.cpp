@@ -1,7 +1,8 @@
 // A restart keeps every running statistic: captures replayed as one stream and as separate runs
 // sharing the state file give the same records, column for column (the quantile flags and the _z
 // columns included), on generated traffic and on real captures; and a paced replay stopped by
-// SIGTERM, then given the rest, gives the records of one run.
+// SIGTERM, then given the rest, gives the records of one run; a cut or foreign state file is refused
+// and kept.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -199,20 +201,22 @@ TEST_F(StateRestart, RealCapturesInSeparateRunsEqualOneStream) {
 TEST_F(StateRestart, AStoppedPacedReplayThenTheRestEqualsOneRun) {
   const long begin = 1'700'000'000;
   const fs::path first = generate("first", 51, 1200, 3, begin);
-  const fs::path second = generate("second", 52, 1200, 3, begin + 40);
+  const fs::path second = generate("second", 52, 1200, 3, begin + 80);
   const std::vector<std::string> options = {"--idle-timeout", "2"};
 
   std::vector<std::string> whole = options;
   whole.insert(whole.end(), {"--output", (dir_ / "one").string(), "--read", first.string(), second.string()});
   ASSERT_EQ(flowfeatd(whole), 0);
 
-  // At 4 times the pace the gap (37 s of capture time) lasts about 9 s: stopped 6 s after the start.
+  // At 4 times the pace the first capture's records are all out 2.5 s after the replay starts (its
+  // 3 s, the idle timeout, the fan window), and the gap (77 s of capture time) lasts until 20 s:
+  // stopped 8 s after the start, which leaves a slow start (sanitizers) several seconds.
   std::vector<std::string> paced = options;
   paced.insert(paced.end(), {"--replay-speed", "4", "--output", (dir_ / "restarted").string(), "--read",
                              first.string(), second.string()});
   const pid_t daemon = start(FLOWFEATD, daemon_arguments(paced));
   ASSERT_GT(daemon, 0);
-  std::this_thread::sleep_for(std::chrono::seconds(6));
+  std::this_thread::sleep_for(std::chrono::seconds(8));
   ASSERT_EQ(::kill(daemon, SIGTERM), 0);
   ASSERT_EQ(exit_status(daemon), 0);
   const std::size_t before_stop = rows_of(dir_ / "restarted").size();
@@ -227,6 +231,29 @@ TEST_F(StateRestart, AStoppedPacedReplayThenTheRestEqualsOneRun) {
   EXPECT_LT(before_stop, expected.size()) << "the stop came after the second capture had started";
   EXPECT_TRUE(restarted == expected) << "first difference: " << first_difference(expected, restarted);
   EXPECT_GT(flagged_records(dir_ / "one"), 0u) << "the captures should raise quantile flags";
+}
+
+// A state file cut short or of something else is refused (exit status 2, nothing written) and left
+// as it was, so the next start, with the file repaired, still has the statistics.
+TEST_F(StateRestart, ACutOrForeignStateFileIsRefusedAndKept) {
+  const fs::path capture = generate("small", 61, 100, 5, 1'700'000'000);
+  ASSERT_EQ(flowfeatd({"--output", (dir_ / "first").string(), "--read", capture.string()}), 0);
+  std::ifstream saved_in(dir_ / "first" / "standardizer.state");
+  const std::string saved((std::istreambuf_iterator<char>(saved_in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(saved.find("\nquantile bidirectional_packets "), std::string::npos);
+
+  std::ifstream capture_in(capture, std::ios::binary);
+  const std::string foreign((std::istreambuf_iterator<char>(capture_in)), std::istreambuf_iterator<char>());
+  for (const std::string& bad : {saved.substr(0, saved.size() - 5), saved.substr(0, saved.size() / 2), foreign}) {
+    const fs::path state = dir_ / "bad.state";
+    std::ofstream(state, std::ios::binary) << bad;
+    const fs::path out = dir_ / "refused";
+    EXPECT_EQ(flowfeatd({"--state-file", state.string(), "--output", out.string(), "--read", capture.string()}), 2);
+    EXPECT_FALSE(fs::exists(out) && !rows_of(out).empty()) << "records were written";
+    std::ifstream kept_in(state, std::ios::binary);
+    EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(kept_in)), std::istreambuf_iterator<char>()) == bad)
+        << "the refused file was changed";
+  }
 }
 
 }  // namespace
