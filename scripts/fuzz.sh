@@ -47,6 +47,29 @@ column src2dst_bytes count 100 mean 989 mean_low -8.881784197001252e-16 m2 46
 STATE
   printf '# flowfeat standardizer state\nversion 1\nmode ewm\nsamples 3\ncolumn fan_in_dst count 3 mean 2.5 var 0.25\n' \
     >"$seeds/state_file_fuzzer/ewm.state"
+  # A version 2 state with the derived flags' quantiles after 3 records (markers where they start).
+  python3 - "$seeds/state_file_fuzzer/quantiles.state" <<'PY'
+import sys
+percents = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 25, 50, 75, 85, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99]
+markers = 2 * len(percents) + 3
+inc = [0.0] * markers
+inc[-1] = 1.0
+for i, p in enumerate(percents):
+    inc[2 * i + 2] = p / 100.0
+for i in range(len(percents) + 1):
+    inc[2 * i + 1] = 0.5 * (inc[2 * i] + inc[2 * i + 2])
+desired = ",".join(repr(1.0 + 2.0 * (len(percents) + 1.0) * f) for f in inc)
+positions = ",".join(str(i + 1) for i in range(markers))
+heights = ",".join(["3", "1", "2"] + ["0"] * (markers - 3))
+lines = ["# flowfeat standardizer state", "version 2", "mode running", "samples 3",
+         "column bidirectional_packets count 3 mean 2 mean_low 0 m2 2",
+         "quantiles records 3 warmup 1000 percents " + ",".join(map(str, percents))]
+for name in ["bidirectional_packets", "fan_out_dst", "bidirectional_duration_ms", "fan_in_dst",
+             "bidirectional_mean_piat_ms", "bidirectional_bytes"]:
+    lines.append(f"quantile {name} heights {heights} positions {positions} desired {desired}")
+lines.append("end")
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+PY
   # Frames for the decoder: the records of the generated capture, one file each (first 24).
   python3 - "$seeds/small.pcap" "$seeds/decoder_fuzzer" <<'PY'
 import struct, sys

@@ -188,8 +188,8 @@ Options:
                             host name)
   --labels FILE             ground-truth CSV for the label column (labels.file)
   --labels-format NAME      its layout: custom, unsw-nb15, cic-ids (labels.format)
-  --state-file FILE         standardizer state, loaded at start and saved
-                            (standardize.state_file)
+  --state-file FILE         standardizer statistics and quantiles, loaded at start
+                            and saved (standardize.state_file)
   --metrics-listen ADDR     serve Prometheus metrics on HOST:PORT
                             (metrics.listen, default 127.0.0.1:9877)
   --no-metrics              do not serve metrics (metrics.enabled: false)

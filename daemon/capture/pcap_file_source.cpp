@@ -211,6 +211,7 @@ ReadResult PcapFileSource::read(RawPacket& packet) noexcept {
     const int status = pcap_next_ex(s.handle.get(), &header, &data);
     if (status != 1) [[unlikely]] {
       s.end_file(status);
+      if (s.file_packets > 0 && s.next_file < s.files.size()) return ReadResult::kFileEnded;
       continue;
     }
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace flowfeat {
 
@@ -23,9 +24,55 @@ ExtendedPSquare::ExtendedPSquare(std::span<const double> probabilities)
   for (std::size_t i = 0; i <= quantiles; ++i) {
     increments_[2 * i + 1] = 0.5 * (increments_[2 * i] + increments_[2 * i + 2]);
   }
-  for (std::size_t i = 0; i < markers; ++i) {
-    desired_positions_[i] = 1. + 2. * (static_cast<double>(quantiles) + 1.) * increments_[i];
+  for (std::size_t i = 0; i < markers; ++i) desired_positions_[i] = initial_desired_position(i);
+}
+
+double ExtendedPSquare::initial_desired_position(std::size_t marker) const noexcept {
+  const auto quantiles = static_cast<double>((heights_.size() - 3) / 2);
+  return 1. + 2. * (quantiles + 1.) * increments_[marker];
+}
+
+void ExtendedPSquare::restore(std::uint64_t count, std::span<const double> heights, std::span<const double> positions,
+                              std::span<const double> desired) {
+  const std::size_t markers = heights_.size();
+  const auto fail = [&](const std::string& problem) {
+    throw std::invalid_argument("extended P² markers: " + problem);
+  };
+  if (heights.size() != markers || positions.size() != markers || desired.size() != markers) {
+    fail(std::to_string(heights.size()) + " heights, " + std::to_string(positions.size()) + " positions and " +
+         std::to_string(desired.size()) + " desired positions where " + std::to_string(markers) + " are kept");
   }
+  // Positions are whole numbers up to count held in doubles, exact up to 2^53.
+  if (count > (std::uint64_t{1} << 53)) fail("sample count " + std::to_string(count) + " beyond 2^53");
+  for (std::size_t i = 0; i < markers; ++i) {
+    if (!std::isfinite(heights[i]) || !std::isfinite(positions[i]) || !std::isfinite(desired[i])) {
+      fail("marker " + std::to_string(i + 1) + " is not a finite number");
+    }
+  }
+  if (count < markers) {
+    // The markers move only once markers() samples are in: until then they are where they start.
+    // Heights are not ordered yet either (they are the samples as they came).
+    for (std::size_t i = 0; i < markers; ++i) {
+      if (positions[i] != static_cast<double>(i + 1) || desired[i] != initial_desired_position(i)) {
+        fail("marker " + std::to_string(i + 1) + " moved before " + std::to_string(markers) + " samples were in");
+      }
+    }
+  } else {
+    // Each sample moves the last marker one up, and inner markers move by whole steps between
+    // their neighbours: 1 = n_1 < n_2 < ... < n_m = count, all whole numbers.
+    if (positions[0] != 1.0 || positions[markers - 1] != static_cast<double>(count)) {
+      fail("positions do not run from 1 to the sample count " + std::to_string(count));
+    }
+    for (std::size_t i = 1; i < markers; ++i) {
+      if (positions[i] <= positions[i - 1] || positions[i] != std::floor(positions[i])) {
+        fail("position of marker " + std::to_string(i + 1) + " is not a whole number above the one before");
+      }
+    }
+  }
+  std::copy(heights.begin(), heights.end(), heights_.begin());
+  std::copy(positions.begin(), positions.end(), actual_positions_.begin());
+  std::copy(desired.begin(), desired.end(), desired_positions_.begin());
+  count_ = count;
 }
 
 void ExtendedPSquare::add(double sample) noexcept {

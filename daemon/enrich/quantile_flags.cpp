@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "flowfeat/core/endpoint_class.hpp"
@@ -47,6 +49,18 @@ class ColumnQuantiles {
     estimator_.add(value);
   }
 
+  const ExtendedPSquare& estimator() const noexcept { return estimator_; }
+
+  // Throws std::invalid_argument (see ExtendedPSquare::restore); nothing changes then.
+  void restore(std::uint64_t count, const QuantileState::Column& saved) {
+    estimator_.restore(count, saved.heights, saved.positions, saved.desired);
+    // Until the markers are all set their heights are the samples so far, as first_ holds them
+    // (sorted once the last is in; exact() sorts them anyway).
+    const std::size_t kept = static_cast<std::size_t>(std::min<std::uint64_t>(count, kMarkers));
+    std::copy(saved.heights.begin(), saved.heights.begin() + static_cast<std::ptrdiff_t>(kept), first_.begin());
+    count_ = count;
+  }
+
   double quantile(unsigned percent) const noexcept {
     if (count_ == 0) return 0.0;
     if (count_ <= kMarkers) return exact(percent);
@@ -75,6 +89,11 @@ class ColumnQuantiles {
 
 enum Column : std::uint8_t { kPackets, kFanOutDst, kDuration, kFanInDst, kMeanPiat, kBytes, kColumnCount };
 
+// The record column behind each estimator, as the state file names it.
+constexpr std::array<const char*, kColumnCount> kColumnNames{"bidirectional_packets",     "fan_out_dst",
+                                                             "bidirectional_duration_ms", "fan_in_dst",
+                                                             "bidirectional_mean_piat_ms", "bidirectional_bytes"};
+
 constexpr std::array<Column, kTrackedQuantileCount> kColumnOf{kPackets,  kPackets,  kPackets,  kFanOutDst,
                                                               kDuration, kFanInDst, kMeanPiat, kBytes};
 
@@ -99,6 +118,54 @@ std::uint64_t QuantileFlags::samples() const noexcept { return samples_; }
 double QuantileFlags::estimate(TrackedQuantile which) const noexcept {
   const auto index = static_cast<std::size_t>(which);
   return estimators_->columns[kColumnOf[index]].quantile(kTrackedQuantiles[index].percent);
+}
+
+QuantileState QuantileFlags::state() const {
+  QuantileState state;
+  state.records = samples_;
+  state.warmup_records = options_.warmup_records;
+  state.percents.assign(kGridPercents.begin(), kGridPercents.end());
+  for (std::size_t c = 0; c < kColumnCount; ++c) {
+    const ExtendedPSquare& estimator = estimators_->columns[c].estimator();
+    state.columns.push_back({kColumnNames[c],
+                             {estimator.heights().begin(), estimator.heights().end()},
+                             {estimator.positions().begin(), estimator.positions().end()},
+                             {estimator.desired_positions().begin(), estimator.desired_positions().end()}});
+  }
+  return state;
+}
+
+std::string QuantileFlags::incompatibility(const QuantileState& state) const {
+  if (!std::equal(state.percents.begin(), state.percents.end(), kGridPercents.begin(), kGridPercents.end())) {
+    return "its estimators keep markers at other probabilities";
+  }
+  if (state.columns.size() != kColumnCount) {
+    return "it tracks " + std::to_string(state.columns.size()) + " columns where " + std::to_string(kColumnCount) +
+           " are tracked";
+  }
+  for (std::size_t c = 0; c < kColumnCount; ++c) {
+    if (state.columns[c].name != kColumnNames[c]) {
+      return "it tracks column '" + state.columns[c].name + "' where '" + kColumnNames[c] + "' is tracked";
+    }
+  }
+  return {};
+}
+
+void QuantileFlags::restore(const QuantileState& state) {
+  if (const std::string problem = incompatibility(state); !problem.empty()) {
+    throw std::invalid_argument("quantiles: " + problem);
+  }
+  // Restored into a copy first, so that a bad column leaves every estimator as it was.
+  auto restored = std::make_unique<Estimators>(*estimators_);
+  for (std::size_t c = 0; c < kColumnCount; ++c) {
+    try {
+      restored->columns[c].restore(state.records, state.columns[c]);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("quantile " + state.columns[c].name + ": " + e.what());
+    }
+  }
+  estimators_ = std::move(restored);
+  samples_ = state.records;
 }
 
 void QuantileFlags::apply(FeatureRecord& record) noexcept {

@@ -27,6 +27,7 @@
 #include "stage_cpu.hpp"
 #include "stage_errors.hpp"
 #include "standardize_stage.hpp"
+#include "standardize_stage_setup.hpp"
 #include "stream_stamper.hpp"
 #include "window_stage.hpp"
 
@@ -51,9 +52,6 @@ std::shared_ptr<const GroundTruth> shared_ground_truth(const LabelsConfig& label
   if (!truth) return nullptr;
   return std::make_shared<const GroundTruth>(std::move(*truth));
 }
-
-// Standardization is on and the records carry its columns (not output.columns: flow).
-bool standardizing(const OutputLayout& layout) { return !layout.standardized_columns.empty(); }
 
 std::unique_ptr<RotatingFileSink> make_file_sink(const Config& config, const OutputLayout& layout,
                                                  const std::function<std::uint64_t()>& clock, bool write_files,
@@ -110,13 +108,7 @@ class Pipeline::Impl {
         errors_(metrics),
         window_(window_options(config.window), layout_.fans, shards_, errors_, metrics),
         enrich_(truth, layout_.derived ? &encoder_ : nullptr, metrics),
-        standardize_(layout_.derived ? std::optional(make_quantile_flags(config.features)) : std::nullopt,
-                     standardizing(layout_) ? make_standardizer(config, options_.write_files) : std::nullopt,
-                     standardizing(layout_) ? standardized_fields(config.standardize) : std::vector<NumericField>(),
-                     {.state_file = options_.write_files && standardizing(layout_) ? state_file_path(config)
-                                                                                  : std::filesystem::path(),
-                      .save_interval_ms = config.standardize.save_interval_ms},
-                     options_.wall_clock, metrics),
+        standardize_(make_standardize_stage(config, layout_, *options_.keep_state, options_.wall_clock, metrics)),
         sink_(make_file_sink(config, layout_, options_.wall_clock, options_.write_files, options_.admission, &stop_),
               make_kafka_sink(config, schema_, options_.admission, &stop_), options_.consumer, options_.wall_clock,
               metrics),
@@ -138,6 +130,7 @@ class Pipeline::Impl {
 
   static PipelineOptions with_defaults(PipelineOptions options) {
     if (!options.wall_clock) options.wall_clock = wall_clock_ms;
+    if (!options.keep_state) options.keep_state = options.write_files;
     return options;
   }
 

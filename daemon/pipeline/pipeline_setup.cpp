@@ -16,8 +16,6 @@
 #include "flowfeat/core/clock_now.hpp"
 #include "flowfeat/core/sensor_id.hpp"
 #include "flowfeat/pipeline/pipeline.hpp"
-#include "flowfeat/standardize/standardize_mode.hpp"
-#include "flowfeat/standardize/state_file_error.hpp"
 
 namespace flowfeat::pipeline_detail {
 
@@ -91,10 +89,6 @@ OneHotEncoder make_encoder(const FeaturesConfig& features) {
   }
 }
 
-QuantileFlags make_quantile_flags(const FeaturesConfig& features) {
-  return QuantileFlags(QuantileFlagsOptions{.warmup_records = features.quantile_warmup});
-}
-
 std::vector<NumericField> standardized_fields(const StandardizeConfig& standardize) {
   std::vector<NumericField> fields;
   if (standardize.mode == "off") return fields;
@@ -109,48 +103,6 @@ std::vector<NumericField> standardized_fields(const StandardizeConfig& standardi
     fields.push_back(*field);
   }
   return fields;
-}
-
-std::filesystem::path state_file_path(const Config& config) {
-  if (!config.standardize.state_file.empty()) return config.standardize.state_file;
-  return std::filesystem::path(config.output.directory) / "standardizer.state";
-}
-
-std::optional<Standardizer> make_standardizer(const Config& config, bool load_state) {
-  const StandardizeConfig& s = config.standardize;
-  if (s.mode == "off") return std::nullopt;
-  const std::optional<StandardizeMode> mode = parse_standardize_mode(s.mode);
-  if (!mode) throw PipelineSetupError("standardize.mode: unknown mode \"" + s.mode + "\"");
-  Standardizer standardizer(s.columns, StandardizerOptions{.mode = *mode,
-                                                          .half_life_records = static_cast<double>(s.half_life_records)});
-  const std::filesystem::path path = state_file_path(config);
-  std::error_code ec;
-  const bool sink_makes_folder = config.output.files && s.state_file.empty();  // output.directory
-  if (load_state && !sink_makes_folder && path.has_parent_path()) {
-    // The state is saved even when no record file is written (output.files: false), so its folder
-    // may not exist yet.
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec) {
-      throw PipelineSetupError("standardize.state_file: cannot create the folder " + path.parent_path().string() +
-                               ": " + ec.message());
-    }
-  }
-  const bool exists = std::filesystem::exists(path, ec);
-  if (*mode == StandardizeMode::kFrozen && !exists) {
-    throw PipelineSetupError("standardize.state_file: frozen mode needs the statistics of a state file, and " +
-                             path.string() + " does not exist");
-  }
-  if (load_state && exists) {
-    try {
-      standardizer.load(path);
-      spdlog::info("standardizer state loaded from {} ({} records)", path.string(), standardizer.samples());
-    } catch (const StateFileError& e) {
-      throw PipelineSetupError(std::string("standardize.state_file: ") + e.what());
-    } catch (const std::system_error& e) {
-      throw PipelineSetupError(std::string("standardize.state_file: ") + e.what());
-    }
-  }
-  return standardizer;
 }
 
 OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder) {

@@ -10,12 +10,10 @@
 #include "flowfeat/core/numeric_field.hpp"
 #include "flowfeat/enrich/ground_truth.hpp"
 #include "flowfeat/enrich/one_hot_encoder.hpp"
-#include "flowfeat/enrich/quantile_flags.hpp"
 #include "flowfeat/flow/flow_table.hpp"
 #include "flowfeat/sink/output_layout.hpp"
 #include "flowfeat/sink/kafka/kafka_options.hpp"
 #include "flowfeat/sink/rotating_file_sink.hpp"
-#include "flowfeat/standardize/standardizer.hpp"
 #include "flowfeat/window/host_window.hpp"
 
 // From the configuration to the options and parts of each stage. Every function throws
@@ -34,16 +32,8 @@ std::optional<GroundTruth> load_ground_truth(const LabelsConfig& labels);
 
 OneHotEncoder make_encoder(const FeaturesConfig& features);
 
-QuantileFlags make_quantile_flags(const FeaturesConfig& features);
-
 // The fields behind standardize.columns; empty when standardization is off.
 std::vector<NumericField> standardized_fields(const StandardizeConfig& standardize);
-
-std::filesystem::path state_file_path(const Config& config);
-
-// Empty when standardization is off. Loads the state file when it exists (frozen: it must).
-// load_state: the run keeps a state file (its folder is made when missing).
-std::optional<Standardizer> make_standardizer(const Config& config, bool load_state);
 
 OutputLayout output_layout(const Config& config, const GroundTruth* truth, const OneHotEncoder& encoder);
 

@@ -45,7 +45,9 @@ void StandardizeStage::process(Slot& slot) {
 void StandardizeStage::save() {
   if (!standardizer_ || persistence_.state_file.empty() || standardizer_->mode() == StandardizeMode::kFrozen) return;
   last_save_ms_ = clock_();
-  standardizer_->save(persistence_.state_file);
+  StandardizerState state = standardizer_->state();
+  if (flags_) state.quantiles = flags_->state();
+  state.write(persistence_.state_file);
 }
 
 }  // namespace flowfeat::pipeline_detail

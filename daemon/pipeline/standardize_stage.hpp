@@ -15,8 +15,9 @@
 namespace flowfeat::pipeline_detail {
 
 // The order-dependent part of enrichment, in record order: the quantile estimates and the flags they
-// raise, then the online standardization, whose statistics are saved to the state file now and then
-// (wall clock) and at the end of the stream. Owned by one serial graph node; not thread-safe.
+// raise, then the online standardization. The standardizer's statistics and the quantile estimators
+// are saved together to the state file now and then (wall clock) and at the end of the stream
+// (never in frozen mode). Owned by one serial graph node; not thread-safe.
 class StandardizeStage {
  public:
   using WallClock = std::function<std::uint64_t()>;
@@ -34,7 +35,7 @@ class StandardizeStage {
 
   void process(Slot& slot);
 
-  // Saves the statistics now (shutdown). Throws std::system_error naming the file.
+  // Saves the statistics and the quantiles now (shutdown). Throws std::system_error naming the file.
   void save();
 
   const Standardizer* standardizer() const noexcept { return standardizer_ ? &*standardizer_ : nullptr; }

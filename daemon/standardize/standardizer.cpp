@@ -156,8 +156,13 @@ StandardizerState Standardizer::state() const {
 
 void Standardizer::save(const std::filesystem::path& path) const { state().write(path); }
 
-void Standardizer::load(const std::filesystem::path& path) {
-  StandardizerState state = StandardizerState::read(path, options_.mode);
+void Standardizer::load(const std::filesystem::path& path) { restore(StandardizerState::read(path, options_.mode)); }
+
+void Standardizer::restore(const StandardizerState& state) {
+  if (options_.mode != StandardizeMode::kFrozen && state.mode != options_.mode) {
+    throw std::invalid_argument("a state saved in mode " + std::string(to_string(state.mode)) +
+                                " cannot be restored in mode " + std::string(to_string(options_.mode)));
+  }
   std::unordered_map<std::string, const StandardizerState::Column*> by_name;
   for (const StandardizerState::Column& column : state.columns) {
     by_name.emplace(column.name, &column);

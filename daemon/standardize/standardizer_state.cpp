@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -56,6 +57,37 @@ void append_double(std::string& out, double value) {
   out.append(text, result.ptr);
 }
 
+void append_list(std::string& out, const std::vector<double>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    append_double(out, values[i]);
+  }
+}
+
+void append_quantiles(std::string& text, const QuantileState& quantiles) {
+  text += "quantiles records ";
+  append_uint(text, quantiles.records);
+  text += " warmup ";
+  append_uint(text, quantiles.warmup_records);
+  text += " percents ";
+  for (std::size_t i = 0; i < quantiles.percents.size(); ++i) {
+    if (i > 0) text += ',';
+    append_uint(text, quantiles.percents[i]);
+  }
+  text += '\n';
+  for (const QuantileState::Column& column : quantiles.columns) {
+    text += "quantile ";
+    text += column.name;
+    text += " heights ";
+    append_list(text, column.heights);
+    text += " positions ";
+    append_list(text, column.positions);
+    text += " desired ";
+    append_list(text, column.desired);
+    text += '\n';
+  }
+}
+
 std::string to_text(const StandardizerState& state) {
   const bool running = state.mode == StandardizeMode::kRunning;
   std::string text = "# flowfeat standardizer state\nversion ";
@@ -83,6 +115,7 @@ std::string to_text(const StandardizerState& state) {
     }
     text += '\n';
   }
+  if (state.quantiles) append_quantiles(text, *state.quantiles);
   text += "end\n";
   return text;
 }
@@ -202,6 +235,7 @@ class StateParser {
       case Stage::kSamples:
         fail(line_, "samples", "missing line 'samples'");
       case Stage::kBody:
+      case Stage::kQuantiles:
         fail(line_, "end", "truncated file: missing line 'end'");
       case Stage::kDone:
         break;
@@ -210,7 +244,7 @@ class StateParser {
   }
 
  private:
-  enum class Stage { kVersion, kMode, kSamples, kBody, kDone };
+  enum class Stage { kVersion, kMode, kSamples, kBody, kQuantiles, kDone };
 
   [[noreturn]] void fail(std::size_t line, std::string_view field, const std::string& problem) const {
     throw StateFileError(path_, line, std::string(field), problem);
@@ -220,11 +254,13 @@ class StateParser {
     switch (stage_) {
       case Stage::kVersion: {
         const std::uint64_t version = header_number(tokens, "version");
-        if (version != StandardizerState::kVersion) {
+        if (version < StandardizerState::kOldestVersion || version > StandardizerState::kVersion) {
           fail(line_, "version",
-               "version " + std::to_string(version) + " not supported (this build reads version " +
+               "version " + std::to_string(version) + " not supported (this build reads versions " +
+                   std::to_string(StandardizerState::kOldestVersion) + " to " +
                    std::to_string(StandardizerState::kVersion) + ")");
         }
+        state_.version = version;
         stage_ = Stage::kMode;
         return;
       }
@@ -239,17 +275,115 @@ class StateParser {
       case Stage::kBody:
         if (tokens[0] == "column") {
           column_line(tokens);
+        } else if (tokens[0] == "quantiles" && state_.version >= 2) {
+          quantiles_line(tokens);
+          stage_ = Stage::kQuantiles;
         } else if (tokens[0] == "end") {
-          if (tokens.size() != 1) {
-            fail(line_, "end", "unexpected text after 'end'");
-          }
-          stage_ = Stage::kDone;
+          end_line(tokens);
         } else {
-          fail(line_, tokens[0], "unknown line '" + std::string(tokens[0]) + "' (expected 'column' or 'end')");
+          fail(line_, tokens[0],
+               "unknown line '" + std::string(tokens[0]) + "' (expected " +
+                   (state_.version >= 2 ? "'column', 'quantiles' or 'end')" : "'column' or 'end')"));
+        }
+        return;
+      case Stage::kQuantiles:
+        if (tokens[0] == "quantile") {
+          quantile_line(tokens);
+        } else if (tokens[0] == "end") {
+          end_line(tokens);
+        } else {
+          fail(line_, tokens[0], "unknown line '" + std::string(tokens[0]) + "' (expected 'quantile' or 'end')");
         }
         return;
       case Stage::kDone:
         fail(line_, "end", "unexpected line '" + std::string(tokens[0]) + "' after 'end'");
+    }
+  }
+
+  void expect_valid_name(const std::string& name, std::string_view field) const {
+    if (!is_valid_name(name)) fail(line_, field, "name holds a control character");
+  }
+
+  void end_line(const std::vector<std::string_view>& tokens) {
+    if (tokens.size() != 1) {
+      fail(line_, "end", "unexpected text after 'end'");
+    }
+    stage_ = Stage::kDone;
+  }
+
+  // The "key value" pairs after the first skip tokens of a line, each key once, all of required.
+  std::unordered_map<std::string_view, std::string_view> fields(const std::vector<std::string_view>& tokens,
+                                                                std::size_t skip, std::string_view line_kind,
+                                                                const std::vector<std::string_view>& required) const {
+    std::unordered_map<std::string_view, std::string_view> values;
+    for (std::size_t i = skip; i < tokens.size(); i += 2) {
+      const std::string_view key = tokens[i];
+      if (std::find(required.begin(), required.end(), key) == required.end()) {
+        fail(line_, key, "unknown field '" + std::string(key) + "' in a " + std::string(line_kind) + " line");
+      }
+      if (i + 1 == tokens.size()) {
+        fail(line_, key, "field '" + std::string(key) + "' has no value");
+      }
+      if (!values.emplace(key, tokens[i + 1]).second) {
+        fail(line_, key, "duplicate field '" + std::string(key) + "'");
+      }
+    }
+    for (const std::string_view key : required) {
+      if (!values.contains(key)) {
+        fail(line_, key, "missing field '" + std::string(key) + "'");
+      }
+    }
+    return values;
+  }
+
+  void quantiles_line(const std::vector<std::string_view>& tokens) {
+    const auto values = fields(tokens, 1, "quantiles", {"records", "warmup", "percents"});
+    QuantileState& quantiles = state_.quantiles.emplace();
+    quantiles.records = parse_uint(values.at("records"), "records");
+    quantiles.warmup_records = parse_uint(values.at("warmup"), "warmup");
+    for (const std::string_view item : split_list(values.at("percents"))) {
+      const std::uint64_t percent = parse_uint(item, "percents");
+      if (percent < 1 || percent > 99 || (!quantiles.percents.empty() && percent <= quantiles.percents.back())) {
+        fail(line_, "percents", "percents must increase within 1..99, not '" + std::string(values.at("percents")) + "'");
+      }
+      quantiles.percents.push_back(static_cast<unsigned>(percent));
+    }
+  }
+
+  void quantile_line(const std::vector<std::string_view>& tokens) {
+    if (tokens.size() < 2) {
+      fail(line_, "quantile", "missing column name");
+    }
+    QuantileState& quantiles = *state_.quantiles;
+    QuantileState::Column column;
+    column.name = std::string(tokens[1]);
+    expect_valid_name(column.name, "quantile");
+    const auto [first, inserted] = quantile_lines_.emplace(column.name, line_);
+    if (!inserted) {
+      fail(line_, "quantile",
+           "duplicate quantile '" + column.name + "' (first on line " + std::to_string(first->second) + ")");
+    }
+    const auto values = fields(tokens, 2, "quantile", {"heights", "positions", "desired"});
+    const std::size_t markers = 2 * quantiles.percents.size() + 3;
+    for (auto [key, list] : {std::pair{"heights", &column.heights}, {"positions", &column.positions},
+                             {"desired", &column.desired}}) {
+      for (const std::string_view item : split_list(values.at(key))) list->push_back(parse_double(item, key));
+      if (list->size() != markers) {
+        fail(line_, key,
+             std::to_string(list->size()) + " values where " + std::to_string(quantiles.percents.size()) +
+                 " percents make " + std::to_string(markers) + " markers");
+      }
+    }
+    quantiles.columns.push_back(std::move(column));
+  }
+
+  static std::vector<std::string_view> split_list(std::string_view text) {
+    std::vector<std::string_view> items;
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = text.find(',', start);
+      items.push_back(text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+      if (comma == std::string_view::npos) return items;
+      start = comma + 1;
     }
   }
 
@@ -288,6 +422,7 @@ class StateParser {
     }
     StandardizerState::Column column;
     column.name = std::string(tokens[1]);
+    expect_valid_name(column.name, "column");
     const auto [first, inserted] = column_lines_.emplace(column.name, line_);
     if (!inserted) {
       fail(line_, "column",
@@ -373,6 +508,7 @@ class StateParser {
   std::size_t line_ = 0;
   StandardizerState state_;
   std::unordered_map<std::string, std::size_t> column_lines_;
+  std::unordered_map<std::string, std::size_t> quantile_lines_;
 };
 
 }  // namespace
@@ -385,6 +521,19 @@ void StandardizerState::write(const fs::path& path) const {
     if (!is_valid_name(column.name)) {
       throw std::invalid_argument("standardizer state for " + path.string() + ": column name '" + column.name +
                                   "' is empty or holds whitespace");
+    }
+  }
+  if (quantiles) {
+    const std::size_t markers = 2 * quantiles->percents.size() + 3;
+    for (const QuantileState::Column& column : quantiles->columns) {
+      if (!is_valid_name(column.name)) {
+        throw std::invalid_argument("standardizer state for " + path.string() + ": quantile name '" + column.name +
+                                    "' is empty or holds whitespace");
+      }
+      if (column.heights.size() != markers || column.positions.size() != markers || column.desired.size() != markers) {
+        throw std::invalid_argument("standardizer state for " + path.string() + ": quantile " + column.name +
+                                    " does not have " + std::to_string(markers) + " markers");
+      }
     }
   }
   const std::string text = to_text(*this);

@@ -68,6 +68,8 @@ NativeRun::~NativeRun() { close(); }
 PipelineOptions NativeRun::pipeline_options() {
   PipelineOptions options;
   options.write_files = config_.output.files;
+  // A state file named in standardize.state_file is kept even when no record file is written.
+  options.keep_state = config_.output.files || !config_.standardize.state_file.empty();
   options.admission = capture_->admission();
   options.source_name = capture_->live() ? "interface" : "file";
   options.consumer = [this](const FeatureRecord& record) { on_record(record); };

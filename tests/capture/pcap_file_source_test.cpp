@@ -302,6 +302,29 @@ TEST(PcapFileSource, FilesAreOpenedOneAtATime) {
   EXPECT_FALSE(source.next(packet));  // stays at the end
 }
 
+// The end of each file that gave packets is told once when another follows, so the pipeline cuts
+// its batch there as separate runs of the files would; not after an empty or unreadable file, not
+// after the last.
+TEST(PcapFileSource, TellsTheEndOfEachFileBeforeTheNext) {
+  TempDir dir;
+  write_pcap(dir / "1.pcap", {frame(1), frame(2)});
+  write_pcap(dir / "2.pcap", {});
+  write_text(dir / "3.pcap", "not a capture");
+  write_pcap(dir / "4.pcap", {frame(3)});
+  write_pcap(dir / "5.pcap", {frame(4)});
+
+  PcapFileSource source({dir / "1.pcap", dir / "2.pcap", dir / "3.pcap", dir / "4.pcap", dir / "5.pcap"});
+  RawPacket packet;
+  std::vector<std::string> results;
+  for (ReadResult result = ReadResult::kPacket; result != ReadResult::kEnd;) {
+    result = source.read(packet);
+    results.push_back(result == ReadResult::kPacket ? std::to_string(packet.data[0])
+                      : result == ReadResult::kFileEnded ? "|"
+                      : result == ReadResult::kEnd ? "end" : "quiet");
+  }
+  EXPECT_EQ(results, (std::vector<std::string>{"1", "2", "|", "3", "|", "4", "end"}));
+}
+
 TEST(PcapFileSource, DirectoryExpandsRecursivelySortedByPath) {
   TempDir dir;
   const fs::path captures = dir / "captures";

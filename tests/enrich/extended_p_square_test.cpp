@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace flowfeat {
@@ -128,6 +130,69 @@ TEST(ExtendedPSquare, EstimatesTheQuantilesOfAKnownDistribution) {
   EXPECT_NEAR(estimator.quantile(2), 0.75, 0.01);
   EXPECT_EQ(estimator.count(), 100000u);
   EXPECT_EQ(estimator.markers(), 2 * kQuartiles.size() + 3);
+}
+
+// An estimator restored from another's markers continues exactly as the other would: split a stream
+// anywhere (before the markers are all set, at that point, long after) and the estimates agree bit
+// for bit with one estimator fed the whole stream.
+TEST(ExtendedPSquare, RestoredMarkersContinueBitForBit) {
+  std::mt19937_64 random(11);
+  std::lognormal_distribution<double> values(2.0, 1.5);
+  std::vector<double> stream(5000);
+  for (double& x : stream) x = std::round(values(random));
+  for (const std::size_t split : {0u, 1u, 30u, 62u, 63u, 64u, 1000u, 4999u}) {
+    ExtendedPSquare whole(kFlagGrid);
+    ExtendedPSquare first(kFlagGrid);
+    for (std::size_t i = 0; i < split; ++i) first.add(stream[i]);
+    ExtendedPSquare second(kFlagGrid);
+    second.restore(first.count(), first.heights(), first.positions(), first.desired_positions());
+    for (std::size_t i = 0; i < split; ++i) whole.add(stream[i]);
+    for (std::size_t i = split; i < stream.size(); ++i) {
+      whole.add(stream[i]);
+      second.add(stream[i]);
+    }
+    ASSERT_EQ(second.count(), whole.count());
+    for (std::size_t m = 0; m < whole.markers(); ++m) {
+      EXPECT_EQ(second.heights()[m], whole.heights()[m]) << "split " << split << " marker " << m;
+      EXPECT_EQ(second.positions()[m], whole.positions()[m]) << "split " << split << " marker " << m;
+      EXPECT_EQ(second.desired_positions()[m], whole.desired_positions()[m]) << "split " << split << " marker " << m;
+    }
+  }
+}
+
+// Markers no estimator can have are refused, and the estimator is left as it was.
+TEST(ExtendedPSquare, RestoreRefusesMarkersNoEstimatorCanHave) {
+  ExtendedPSquare source(kQuartiles);
+  for (int i = 0; i < 100; ++i) source.add(i % 17);
+  const std::vector<double> heights(source.heights().begin(), source.heights().end());
+  const std::vector<double> positions(source.positions().begin(), source.positions().end());
+  const std::vector<double> desired(source.desired_positions().begin(), source.desired_positions().end());
+  const auto refused = [&](std::uint64_t count, std::vector<double> h, std::vector<double> p, std::vector<double> d,
+                           const std::string& problem) {
+    ExtendedPSquare target(kQuartiles);
+    target.add(5.0);
+    try {
+      target.restore(count, h, p, d);
+      ADD_FAILURE() << "accepted: expected '" << problem << "'";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(problem), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(target.count(), 1u);
+    EXPECT_EQ(target.heights()[0], 5.0);
+  };
+  refused(100, {heights.begin(), heights.end() - 1}, positions, desired, "where 9 are kept");
+  std::vector<double> nan_height = heights;
+  nan_height[4] = std::nan("");
+  refused(100, nan_height, positions, desired, "marker 5 is not a finite number");
+  refused(101, heights, positions, desired, "do not run from 1 to the sample count 101");
+  std::vector<double> backwards = positions;
+  std::swap(backwards[3], backwards[4]);
+  refused(100, heights, backwards, desired, "marker 5 is not a whole number above the one before");
+  std::vector<double> fraction = positions;
+  fraction[4] += 0.5;
+  refused(100, heights, fraction, desired, "marker 5 is not a whole number above the one before");
+  refused(5, heights, positions, desired, "moved before 9 samples were in");
+  refused(std::uint64_t{1} << 60, heights, positions, desired, "beyond 2^53");
 }
 
 }  // namespace

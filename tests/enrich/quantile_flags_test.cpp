@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -189,6 +190,108 @@ TEST(QuantileFlagsTest, IsMovable) {
   QuantileFlags moved = std::move(flags);
   EXPECT_EQ(moved.samples(), 1u);
   EXPECT_EQ(moved.estimate(TrackedQuantile::kPacketsP95), 42.0);
+}
+
+// Varied records, so that every estimator moves and some flags are raised.
+std::vector<FeatureRecord> varied_records(std::size_t count, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::lognormal_distribution<double> size(2.0, 1.6);
+  std::vector<FeatureRecord> records;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto packets = static_cast<std::uint64_t>(1 + size(random));
+    records.push_back(record({.packets = packets,
+                              .bytes = packets * (40 + random() % 1400),
+                              .duration_ms = random() % 3 == 0 ? 0 : random() % 100000,
+                              .fan_out_dst = static_cast<std::uint32_t>(random() % 4 == 0 ? size(random) : 1),
+                              .fan_in_dst = static_cast<std::uint32_t>(random() % 5 == 0 ? size(random) : 1),
+                              .mean_piat_ms = std::round(size(random) * 1000.0) / 1000.0,
+                              .src2dst_mean_ps = 40.0 + static_cast<double>(random() % 1400),
+                              .dst2src_mean_ps = static_cast<double>(random() % 1400),
+                              .dst_ip = random() % 50 == 0 ? "224.0.0.251" : "10.0.0.2",
+                              .protocol = static_cast<std::uint8_t>(random() % 3 == 0 ? 17 : 6),
+                              .dst_port = static_cast<std::uint16_t>(random() % 2 == 0 ? 53 : 40000)}));
+  }
+  return records;
+}
+
+std::array<double, 5> flags_of(const FeatureRecord& r) {
+  std::array<double, 5> values{};
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = r.derived_value(kFlags[i]);
+  return values;
+}
+
+// A restart that restores the saved state flags every later record as one run does: split anywhere,
+// before the warm-up ends, before the estimators have their markers, long after.
+TEST(QuantileFlagsTest, RestoredStateFlagsAsOneRunDoes) {
+  const std::vector<FeatureRecord> records = varied_records(4000, 5);
+  std::vector<std::array<double, 5>> one_run;
+  QuantileFlags whole(QuantileFlagsOptions{.warmup_records = 500});
+  for (FeatureRecord r : records) {
+    whole.apply(r);
+    one_run.push_back(flags_of(r));
+  }
+  std::size_t raised = 0;
+  for (const auto& f : one_run) raised += std::count(f.begin(), f.end(), 1.0);
+  ASSERT_GT(raised, 10u) << "the records should raise flags";
+  for (const std::size_t split : {0u, 10u, 57u, 300u, 2500u}) {
+    QuantileFlags before(QuantileFlagsOptions{.warmup_records = 500});
+    for (std::size_t i = 0; i < split; ++i) {
+      FeatureRecord r = records[i];
+      before.apply(r);
+    }
+    const QuantileState saved = before.state();
+    EXPECT_EQ(saved.records, split);
+    EXPECT_EQ(saved.warmup_records, 500u);
+    EXPECT_EQ(saved.columns.size(), 6u);
+    QuantileFlags after(QuantileFlagsOptions{.warmup_records = 500});
+    EXPECT_EQ(after.incompatibility(saved), "");
+    after.restore(saved);
+    EXPECT_EQ(after.samples(), split);
+    for (std::size_t i = split; i < records.size(); ++i) {
+      FeatureRecord r = records[i];
+      after.apply(r);
+      ASSERT_EQ(flags_of(r), one_run[i]) << "split " << split << ", record " << i;
+    }
+    for (std::size_t q = 0; q < kTrackedQuantileCount; ++q) {
+      EXPECT_EQ(after.estimate(static_cast<TrackedQuantile>(q)), whole.estimate(static_cast<TrackedQuantile>(q)));
+    }
+  }
+}
+
+// A state of other estimators is incompatible (a fresh start for the caller); one whose markers are
+// inconsistent is refused naming the column; either way nothing changes.
+TEST(QuantileFlagsTest, RestoreChecksTheStateBelongsHere) {
+  QuantileFlags source(QuantileFlagsOptions{.warmup_records = 0});
+  for (FeatureRecord r : varied_records(200, 9)) source.apply(r);
+  const QuantileState good = source.state();
+
+  QuantileState other_grid = good;
+  other_grid.percents.back() = 98;
+  QuantileState other_column = good;
+  other_column.columns[3].name = "fan_out_src";
+  QuantileState fewer = good;
+  fewer.columns.pop_back();
+  QuantileState broken = good;
+  broken.columns[2].positions[5] = broken.columns[2].positions[4];
+
+  QuantileFlags target(QuantileFlagsOptions{.warmup_records = 0});
+  FeatureRecord first = record({.packets = 42});
+  target.apply(first);
+  EXPECT_EQ(target.incompatibility(other_grid), "its estimators keep markers at other probabilities");
+  EXPECT_EQ(target.incompatibility(other_column), "it tracks column 'fan_out_src' where 'fan_in_dst' is tracked");
+  EXPECT_EQ(target.incompatibility(fewer), "it tracks 5 columns where 6 are tracked");
+  EXPECT_EQ(target.incompatibility(broken), "");
+  for (const QuantileState* state : {&other_grid, &other_column, &fewer, &broken}) {
+    EXPECT_THROW(target.restore(*state), std::invalid_argument);
+  }
+  try {
+    target.restore(broken);
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("quantile bidirectional_duration_ms: extended P² markers: ", 0), 0u)
+        << e.what();
+  }
+  EXPECT_EQ(target.samples(), 1u);
+  EXPECT_EQ(target.estimate(TrackedQuantile::kPacketsP95), 42.0);
 }
 
 // --- Accuracy: each estimate within one percentile rank of the values seen so far. ---

@@ -88,16 +88,41 @@ Config test_config(const std::filesystem::path& output, std::uint32_t workers) {
   return config;
 }
 
-// The content of every record file of a folder, in name (= creation) order.
-std::string output_text(const std::filesystem::path& folder) {
+// The record files of a folder, in name (= creation) order.
+std::vector<std::filesystem::path> record_files(const std::filesystem::path& folder) {
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(folder)) {
     if (entry.path().filename().string().rfind("flows-", 0) == 0) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// The content of every record file of a folder, in order.
+std::string output_text(const std::filesystem::path& folder) {
   std::string text;
-  for (const auto& file : files) text += testing::read_text(file);
+  for (const auto& file : record_files(folder)) text += testing::read_text(file);
   return text;
+}
+
+// The rows of every record file of a folder without their header lines, in order.
+std::string record_rows(const std::filesystem::path& folder) {
+  std::string rows;
+  for (const auto& file : record_files(folder)) {
+    const std::string text = testing::read_text(file);
+    rows += text.substr(text.find('\n') + 1);
+  }
+  return rows;
+}
+
+// The frames of `from` appended to `into`, seconds later.
+void append_shifted(MemorySource& into, MemorySource& from, std::int64_t seconds) {
+  RawPacket raw;
+  from.rewind();
+  while (from.next(raw)) {
+    into.add(raw.ts_sec + seconds, raw.ts_usec, std::vector<std::uint8_t>(raw.data, raw.data + raw.captured_length));
+  }
+  from.rewind();
 }
 
 PipelineSummary run_into(const Config& config, MemorySource& source, PipelineOptions options = {}) {
@@ -241,6 +266,83 @@ TEST(Pipeline, SavedStandardizerStateEqualsATwoPassComputationOverTheRecords) {
     EXPECT_TRUE(close(saved_std, stddev) || (stddev == 0 && saved_std == 0))
         << state.columns[i].name << ": " << saved_std << " vs " << stddev;
   }
+}
+
+// Three captures days apart as one stream (of three files), and as three runs into one folder that
+// share its state file: the same rows in the same order, every column (the quantile flags and the
+// _z columns included). Runs that do not share it differ, so the state is what makes them agree.
+TEST(Pipeline, RunsSharingTheStateFileGiveTheRecordsOfOneStream) {
+  TempFolder folder;
+  std::vector<std::unique_ptr<MemorySource>> captures;
+  MemorySource one_stream;
+  for (unsigned i = 0; i < 3; ++i) {
+    MemorySource traffic = sorted_traffic(30 + i, 2500);
+    captures.push_back(std::make_unique<MemorySource>());
+    append_shifted(*captures.back(), traffic, std::int64_t{i} * 3 * 86'400);
+    append_shifted(one_stream, *captures.back(), 0);
+    one_stream.end_file();
+  }
+  run_into(test_config(folder.path() / "one", 2), one_stream);
+  const std::string expected = record_rows(folder.path() / "one");
+  ASSERT_FALSE(expected.empty());
+
+  for (const auto& capture : captures) {
+    capture->rewind();
+    run_into(test_config(folder.path() / "shared", 2), *capture);
+  }
+  EXPECT_TRUE(record_rows(folder.path() / "shared") == expected) << "separate runs sharing the state differ";
+  const StandardizerState state =
+      StandardizerState::read(folder.path() / "shared" / "standardizer.state", StandardizeMode::kRunning);
+  ASSERT_TRUE(state.quantiles.has_value());
+  EXPECT_EQ(state.quantiles->records, state.samples);
+
+  std::string fresh;
+  for (std::size_t i = 0; i < captures.size(); ++i) {
+    const std::filesystem::path out = folder.path() / ("fresh-" + std::to_string(i));
+    captures[i]->rewind();
+    run_into(test_config(out, 2), *captures[i]);
+    fresh += record_rows(out);
+  }
+  EXPECT_FALSE(fresh.empty());
+  EXPECT_FALSE(fresh == expected) << "runs without the state should flag differently";
+}
+
+// A state file of the previous version (no quantiles) still gives its statistics; the quantiles
+// start afresh. One that is cut short is refused, naming it, and left as it was.
+TEST(Pipeline, AnOldStateFileLoadsItsStatisticsAndACutOneIsRefused) {
+  TempFolder folder;
+  MemorySource capture = sorted_traffic(41, 1500);
+  const std::filesystem::path out = folder.path() / "out";
+  run_into(test_config(out, 1), capture);
+  const std::filesystem::path state_file = out / "standardizer.state";
+  const std::string saved = testing::read_text(state_file);
+
+  // The same statistics without the quantile lines, as version 1.
+  std::string old_version;
+  std::istringstream lines(saved);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("quantile", 0) == 0) continue;
+    old_version += (line == "version 2" ? "version 1" : line) + "\n";
+  }
+  testing::write_text(state_file, old_version);
+  capture.rewind();
+  run_into(test_config(out, 1), capture);
+  const StandardizerState after_old = StandardizerState::read(state_file, StandardizeMode::kRunning);
+  EXPECT_EQ(after_old.version, 2u);
+  ASSERT_TRUE(after_old.quantiles.has_value());
+  EXPECT_EQ(after_old.samples, 2 * after_old.quantiles->records) << "the statistics carried on, the quantiles restarted";
+
+  const std::string whole = testing::read_text(state_file);
+  const std::string cut = whole.substr(0, whole.size() / 2);
+  testing::write_text(state_file, cut);
+  Metrics metrics(MetricsOptions{.enabled = false});
+  try {
+    Pipeline pipeline(test_config(out, 1), metrics);
+    FAIL() << "a cut state file was accepted";
+  } catch (const PipelineSetupError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("standardize.state_file: " + state_file.string() + ":", 0), 0u) << e.what();
+  }
+  EXPECT_EQ(testing::read_text(state_file), cut) << "the refused file is left as it was";
 }
 
 TEST(Pipeline, AStageThatThrowsEndsTheRunWithItsMessageAfterDraining) {

@@ -114,15 +114,24 @@ TEST(StandardizerStateTest, WritesTheDocumentedFormat) {
   state.columns.push_back({"bidirectional_packets", 4, 2.5, 0.0, 5.0, 0.0});
   state.write(folder / "state.txt");
   EXPECT_EQ(read_text(folder / "state.txt"),
-            "# flowfeat standardizer state\nversion 1\nmode running\nsamples 4\n"
+            "# flowfeat standardizer state\nversion 2\nmode running\nsamples 4\n"
             "column bidirectional_packets count 4 mean 2.5 mean_low 0 m2 5\nend\n");
 
   state.mode = StandardizeMode::kEwm;
   state.columns[0].var = 0.1;
   state.write(folder / "state.txt");
   EXPECT_EQ(read_text(folder / "state.txt"),
-            "# flowfeat standardizer state\nversion 1\nmode ewm\nsamples 4\n"
+            "# flowfeat standardizer state\nversion 2\nmode ewm\nsamples 4\n"
             "column bidirectional_packets count 4 mean 2.5 var 0.1\nend\n");
+
+  state.quantiles = QuantileState{.records = 3, .warmup_records = 1000, .percents = {50}, .columns = {}};
+  state.quantiles->columns.push_back({"fan_in_dst", {1, 2, 2.5, 3, 4}, {1, 2, 3, 4, 5}, {1, 1.5, 2, 2.5, 3}});
+  state.write(folder / "state.txt");
+  EXPECT_EQ(read_text(folder / "state.txt"),
+            "# flowfeat standardizer state\nversion 2\nmode ewm\nsamples 4\n"
+            "column bidirectional_packets count 4 mean 2.5 var 0.1\n"
+            "quantiles records 3 warmup 1000 percents 50\n"
+            "quantile fan_in_dst heights 1,2,2.5,3,4 positions 1,2,3,4,5 desired 1,1.5,2,2.5,3\nend\n");
 }
 
 TEST(StandardizerStateTest, SaveReplacesTheFileAndLeavesNoTemporary) {
@@ -132,7 +141,7 @@ TEST(StandardizerStateTest, SaveReplacesTheFileAndLeavesNoTemporary) {
   feed(s, {1.0});
   feed(s, {2.0});
   s.save(folder / "state.txt");
-  EXPECT_EQ(read_text(folder / "state.txt").substr(0, 40), "# flowfeat standardizer state\nversion 1\n");
+  EXPECT_EQ(read_text(folder / "state.txt").substr(0, 40), "# flowfeat standardizer state\nversion 2\n");
   std::vector<std::string> names;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder.path())) {
     names.push_back(entry.path().filename().string());
@@ -236,10 +245,52 @@ const char* const kHeader = "# flowfeat standardizer state\nversion 1\nmode runn
 
 std::vector<BadFile> bad_files() {
   const std::string header = kHeader;
+  const std::string v2 = "# flowfeat standardizer state\nversion 2\nmode running\nsamples 10\n";
   return {
       {"empty", "", 1, "version", "missing line 'version' (the file is empty)"},
       {"only_comments", "# nothing\n\n", 3, "version", "missing line 'version'"},
-      {"version_2", "version 2\nmode running\nsamples 1\nend\n", 1, "version", "version 2 not supported"},
+      {"version_3", "version 3\nmode running\nsamples 1\nend\n", 1, "version",
+       "version 3 not supported (this build reads versions 1 to 2)"},
+      {"version_0", "version 0\nmode running\nsamples 1\nend\n", 1, "version", "version 0 not supported"},
+      {"quantiles_in_version_1", header + "quantiles records 1 warmup 0 percents 50\nend\n", 5, "quantiles",
+       "unknown line 'quantiles' (expected 'column' or 'end')"},
+      {"quantiles_twice", v2 + "quantiles records 1 warmup 0 percents 50\nquantiles records 1 warmup 0 percents 50\nend\n",
+       6, "quantiles", "unknown line 'quantiles' (expected 'quantile' or 'end')"},
+      {"column_after_quantiles",
+       v2 + "quantiles records 1 warmup 0 percents 50\ncolumn a count 1 mean 0 mean_low 0 m2 0\nend\n", 6, "column",
+       "unknown line 'column' (expected 'quantile' or 'end')"},
+      {"quantile_without_header", v2 + "quantile a heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n", 5,
+       "quantile", "unknown line 'quantile' (expected 'column', 'quantiles' or 'end')"},
+      {"percents_not_increasing", v2 + "quantiles records 1 warmup 0 percents 50,50\nend\n", 5, "percents",
+       "percents must increase within 1..99, not '50,50'"},
+      {"percent_100", v2 + "quantiles records 1 warmup 0 percents 5,100\nend\n", 5, "percents",
+       "percents must increase within 1..99"},
+      {"percents_empty_item", v2 + "quantiles records 1 warmup 0 percents 5,,7\nend\n", 5, "percents",
+       "bad number '' in field percents"},
+      {"quantiles_missing_warmup", v2 + "quantiles records 1 percents 50\nend\n", 5, "warmup",
+       "missing field 'warmup'"},
+      {"quantiles_unknown_field", v2 + "quantiles records 1 warmup 0 percents 50 grid 3\nend\n", 5, "grid",
+       "unknown field 'grid' in a quantiles line"},
+      {"quantile_too_few_heights", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,3,4 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n",
+       6, "heights", "4 values where 1 percents make 5 markers"},
+      {"quantile_bad_number", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,3,4,5 positions 1,2,x,4,5 desired 1,2,3,4,5\nend\n",
+       6, "positions", "bad number 'x' in field positions"},
+      {"quantile_nan", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,nan,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n",
+       6, "heights", "bad number 'nan'"},
+      {"quantile_missing_desired", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,3,4,5 positions 1,2,3,4,5\nend\n",
+       6, "desired", "missing field 'desired'"},
+      {"control_character_in_name", header + std::string("column a\x01b count 1 mean 0 mean_low 0 m2 0\nend\n"), 5,
+       "column", "name holds a control character"},
+      {"nul_in_quantile_name",
+       v2 + "quantiles records 1 warmup 0 percents 50\nquantile a" + std::string(1, '\0') +
+           "b heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n",
+       6, "quantile", "name holds a control character"},
+      {"quantile_without_name", v2 + "quantiles records 1 warmup 0 percents 50\nquantile\nend\n", 6, "quantile",
+       "missing column name"},
+      {"duplicate_quantile", v2 + "quantiles records 1 warmup 0 percents 50\nquantile a heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nquantile a heights 1,2,3,4,5 positions 1,2,3,4,5 desired 1,2,3,4,5\nend\n",
+       7, "quantile", "duplicate quantile 'a' (first on line 6)"},
+      {"quantiles_without_end", v2 + "quantiles records 1 warmup 0 percents 50\n", 6, "end",
+       "truncated file: missing line 'end'"},
       {"version_not_a_number", "version one\n", 1, "version", "bad number 'one' in field version"},
       {"version_missing", "mode running\n", 1, "version", "missing line 'version' (found 'mode' instead)"},
       {"version_two_values", "version 1 2\n", 1, "version", "expected 'version <value>'"},
@@ -405,6 +456,90 @@ TEST(StandardizerStateTest, FrozenReaderAcceptsBothStateModes) {
   EXPECT_EQ(feed(frozen, {6.0})[0], 2.0);  // (6 - 2) / sqrt(16 / 4)
   frozen.load(folder / "ewm.txt");
   EXPECT_EQ(feed(frozen, {4.0})[0], 2.0);  // (4 - 3) / sqrt(0.25)
+}
+
+// A state with the quantiles of a run: a few markers, doubles of every magnitude.
+StandardizerState state_with_quantiles() {
+  Standardizer s(kColumns, {});
+  for (const std::vector<double>& record : mixed_records(100, 3)) feed(s, record);
+  StandardizerState state = s.state();
+  QuantileState& quantiles = state.quantiles.emplace();
+  quantiles.records = 100;
+  quantiles.warmup_records = 40;
+  quantiles.percents = {5, 50, 95};
+  std::mt19937_64 random(4);
+  std::lognormal_distribution<double> spread(0.0, 30.0);
+  for (const char* name : {"bidirectional_packets", "fan_in_dst"}) {
+    QuantileState::Column column{name, {}, {}, {}};
+    for (std::size_t i = 0; i < 9; ++i) {
+      column.heights.push_back((i % 2 == 0 ? -1.0 : 1.0) * spread(random));
+      column.positions.push_back(static_cast<double>(i == 8 ? 100 : i * 11 + 1));
+      column.desired.push_back(1.0 + spread(random) / 1e10);
+    }
+    quantiles.columns.push_back(column);
+  }
+  return state;
+}
+
+TEST(StandardizerStateTest, QuantilesRoundTripBitExact) {
+  TempFolder folder;
+  const StandardizerState state = state_with_quantiles();
+  state.write(folder / "state.txt");
+  EXPECT_NE(read_text(folder / "state.txt").find("\nversion 2\n"), std::string::npos);
+  const StandardizerState read = StandardizerState::read(folder / "state.txt", StandardizeMode::kRunning);
+  expect_same_bits(read, state);
+  EXPECT_EQ(read.version, 2u);
+  ASSERT_TRUE(read.quantiles.has_value());
+  const QuantileState& q = *read.quantiles;
+  EXPECT_EQ(q.records, 100u);
+  EXPECT_EQ(q.warmup_records, 40u);
+  EXPECT_EQ(q.percents, (std::vector<unsigned>{5, 50, 95}));
+  ASSERT_EQ(q.columns.size(), 2u);
+  for (std::size_t c = 0; c < q.columns.size(); ++c) {
+    const QuantileState::Column& saved = state.quantiles->columns[c];
+    EXPECT_EQ(q.columns[c].name, saved.name);
+    for (std::size_t i = 0; i < 9; ++i) {
+      EXPECT_EQ(bits(q.columns[c].heights[i]), bits(saved.heights[i])) << saved.name << " " << i;
+      EXPECT_EQ(bits(q.columns[c].positions[i]), bits(saved.positions[i])) << saved.name << " " << i;
+      EXPECT_EQ(bits(q.columns[c].desired[i]), bits(saved.desired[i])) << saved.name << " " << i;
+    }
+  }
+}
+
+TEST(StandardizerStateTest, AVersionOneFileReadsWithoutQuantiles) {
+  TempFolder folder;
+  write_text(folder / "state.txt", std::string(kHeader) + "column a count 4 mean 2 mean_low 0 m2 16\nend\n");
+  const StandardizerState read = StandardizerState::read(folder / "state.txt", StandardizeMode::kRunning);
+  EXPECT_EQ(read.version, 1u);
+  EXPECT_FALSE(read.quantiles.has_value());
+  ASSERT_EQ(read.columns.size(), 1u);
+  EXPECT_EQ(read.columns[0].mean, 2.0);
+}
+
+// A file cut anywhere (a disk filled, a copy stopped) is refused, naming the file: never read as a
+// shorter state.
+TEST(StandardizerStateTest, EveryCutOfAFileIsRefused) {
+  TempFolder folder;
+  state_with_quantiles().write(folder / "whole.txt");
+  const std::string whole = read_text(folder / "whole.txt");
+  const fs::path cut = folder / "cut.txt";
+  for (std::size_t size = 0; size < whole.size(); ++size) {
+    write_text(cut, whole.substr(0, size));
+    try {
+      StandardizerState::read(cut, StandardizeMode::kRunning);
+      ADD_FAILURE() << "a file cut to " << size << " of " << whole.size() << " bytes was read";
+    } catch (const StateFileError& e) {
+      EXPECT_EQ(e.path(), cut);
+    }
+  }
+}
+
+TEST(StandardizerStateTest, WriteRefusesQuantilesOfTheWrongLength) {
+  TempFolder folder;
+  StandardizerState state = state_with_quantiles();
+  state.quantiles->columns[1].desired.pop_back();
+  EXPECT_THROW(state.write(folder / "state.txt"), std::invalid_argument);
+  EXPECT_FALSE(fs::exists(folder / "state.txt"));
 }
 
 }  // namespace

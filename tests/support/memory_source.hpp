@@ -44,8 +44,14 @@ class MemorySource final : public PacketSource {
   void add(std::int64_t seconds, std::int64_t micros, std::vector<std::uint8_t> frame) {
     frames_.push_back({seconds, micros, std::move(frame)});
   }
+  // The frames added so far end a file, as the files of a PcapFileSource do (kFileEnded).
+  void end_file() { file_ends_.push_back(frames_.size()); }
   ReadResult read(RawPacket& packet) override {
     if (index_ == frames_.size()) return ReadResult::kEnd;
+    if (next_file_end_ < file_ends_.size() && file_ends_[next_file_end_] == index_) {
+      ++next_file_end_;
+      return ReadResult::kFileEnded;
+    }
     const Frame& f = frames_[index_++];
     buffer_ = f.bytes;
     packet.ts_sec = f.seconds;
@@ -58,7 +64,10 @@ class MemorySource final : public PacketSource {
     return ReadResult::kPacket;
   }
   const SourceStats& stats() const override { return stats_; }
-  void rewind() { index_ = 0; }
+  void rewind() {
+    index_ = 0;
+    next_file_end_ = 0;
+  }
   std::size_t size() const noexcept { return frames_.size(); }
 
  private:
@@ -69,6 +78,8 @@ class MemorySource final : public PacketSource {
   };
   std::vector<Frame> frames_;
   std::size_t index_ = 0;
+  std::vector<std::size_t> file_ends_;  // frame counts at which a file ends
+  std::size_t next_file_end_ = 0;
   std::vector<std::uint8_t> buffer_;
   SourceStats stats_;
 };

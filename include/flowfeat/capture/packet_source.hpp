@@ -21,9 +21,11 @@ struct SourceStats {
   std::uint64_t interface_drops = 0;  // live: frames the interface or its driver dropped
 };
 
-// What a read gave: a frame, nothing yet (a live source had no frame within its poll interval), or
+// What a read gave: a frame, nothing yet (a live source had no frame within its poll interval), the
+// end of one file of several (the batch so far goes on by itself, so that one stream of captures is
+// cut into batches as separate runs of them are, and gives the same records in the same order), or
 // the end of the stream.
-enum class ReadResult : std::uint8_t { kPacket, kQuiet, kEnd };
+enum class ReadResult : std::uint8_t { kPacket, kQuiet, kFileEnded, kEnd };
 
 // A stream of frames: files replayed in order, or a live interface. Owned by one capture thread.
 class PacketSource {
@@ -38,7 +40,7 @@ class PacketSource {
   // read() until a frame comes or the stream ends; true with a frame.
   bool next(RawPacket& packet) {
     ReadResult result = read(packet);
-    while (result == ReadResult::kQuiet) result = read(packet);
+    while (result == ReadResult::kQuiet || result == ReadResult::kFileEnded) result = read(packet);
     return result == ReadResult::kPacket;
   }
 

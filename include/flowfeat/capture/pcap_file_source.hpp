@@ -35,7 +35,8 @@ class PcapFileSource final : public PacketSource {
   PcapFileSource(const PcapFileSource&) = delete;
   PcapFileSource& operator=(const PcapFileSource&) = delete;
 
-  // kPacket or kEnd (a file is never quiet); packet.data points into the reader's buffer.
+  // kPacket, kFileEnded once after each file that gave packets when another follows, or kEnd (a
+  // file is never quiet); packet.data points into the reader's buffer.
   ReadResult read(RawPacket& packet) noexcept override;
 
   const SourceStats& stats() const override;

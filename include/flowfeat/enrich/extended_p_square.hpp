@@ -37,8 +37,21 @@ class ExtendedPSquare {
 
   std::size_t markers() const noexcept { return heights_.size(); }
 
+  // The markers as the estimator holds them (markers() values each), to be saved and restored.
+  std::span<const double> heights() const noexcept { return heights_; }
+  std::span<const double> positions() const noexcept { return actual_positions_; }
+  std::span<const double> desired_positions() const noexcept { return desired_positions_; }
+
+  // Continues from saved markers: afterwards the estimator is the one that saved them, bit for bit.
+  // Throws std::invalid_argument saying what is wrong when they cannot be an estimator's after
+  // count samples (other sizes, values not finite, heights out of order, positions that are not
+  // 1 < ... < count in whole steps, or moved before the first markers() samples); nothing changes then.
+  void restore(std::uint64_t count, std::span<const double> heights, std::span<const double> positions,
+               std::span<const double> desired);
+
  private:
   void adjust() noexcept;
+  double initial_desired_position(std::size_t marker) const noexcept;
 
   std::vector<double> heights_;            // q_i
   std::vector<double> actual_positions_;   // n_i

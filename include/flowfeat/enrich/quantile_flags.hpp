@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "flowfeat/core/feature_record.hpp"
+#include "flowfeat/core/quantile_state.hpp"
 #include "flowfeat/enrich/tracked_quantile.hpp"
 
 namespace flowfeat {
@@ -45,6 +47,19 @@ class QuantileFlags {
 
   // Current estimate of one tracked quantile, as the flags use it; 0.0 before any record.
   double estimate(TrackedQuantile which) const noexcept;
+
+  // Every estimator's markers and the records seen, to be saved (with warmup_records for the record).
+  QuantileState state() const;
+
+  // Why a saved state cannot be restored here because it belongs to other estimators (another grid
+  // of probabilities or other columns: a build that tracks other quantiles), or empty if it can.
+  // warmup_records may differ: the estimators do not depend on it.
+  std::string incompatibility(const QuantileState& state) const;
+
+  // Continues from a saved state: afterwards apply() gives what the run that saved it would have
+  // given. Throws std::invalid_argument naming the column and the problem when the state is
+  // incompatible or its markers cannot be an estimator's; nothing changes then.
+  void restore(const QuantileState& state);
 
  private:
   struct Estimators;

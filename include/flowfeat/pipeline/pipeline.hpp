@@ -56,7 +56,10 @@ using PipelineProgress =
 
 struct PipelineOptions {
   std::optional<DecoderOptions> decoder{};  // default: what the configuration asks for
-  bool write_files = true;                // record files (when output.files) and the standardizer state file
+  bool write_files = true;                // record files (when output.files)
+  // Load the state file (standardizer statistics and quantiles) at start and save it; default: as
+  // write_files.
+  std::optional<bool> keep_state{};
   std::function<void(const FeatureRecord&)> consumer{};  // also gets every record, in output order
   Admission admission = Admission::kWait;
   std::string source_name = "file";       // the source label of the packet metrics

@@ -67,6 +67,10 @@ class Standardizer {
   // names both modes) or std::system_error if unreadable; on a throw nothing has changed.
   void load(const std::filesystem::path& path);
 
+  // load() from a state already read. Throws std::invalid_argument if it was saved in another mode
+  // (frozen takes either).
+  void restore(const StandardizerState& state);
+
  private:
   struct Moments {
     std::uint64_t count = 0;
