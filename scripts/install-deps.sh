@@ -19,6 +19,8 @@ compile_pkgs=(
   libpcap-dev libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libabsl-dev libndpi-dev libboost-dev libsystemd-dev libcap-dev zlib1g-dev
   librdkafka-dev nlohmann-json3-dev
+  # The metrics endpoint: libmicrohttpd, its TLS by GnuTLS, password hashes by libxcrypt.
+  libmicrohttpd-dev libgnutls28-dev libcrypt-dev
 )
 build_pkgs=(
   "${compile_pkgs[@]}" git ca-certificates
