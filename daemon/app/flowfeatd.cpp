@@ -178,8 +178,9 @@ void make_room_for_connections(const Config& config) {
   const rlim_t wanted = config.metrics.max_connections + kOtherDescriptors;
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  const rlim_t before = limit.rlim_cur;
   limit.rlim_cur = std::min(wanted, limit.rlim_max);
-  ::setrlimit(RLIMIT_NOFILE, &limit);
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
   if (limit.rlim_cur < wanted) {
     spdlog::warn("metrics.max_connections {} needs about {} open files; the limit is {}", config.metrics.max_connections,
                  wanted, limit.rlim_cur);
