@@ -158,6 +158,9 @@ TEST(HttpEndpoint, RefusesWhatIsNotAScrapeAndGoesOnServing) {
   EXPECT_EQ(Client(port).status_of("GET /metrics/.. HTTP/1.0\r\n\r\n"), 404);
   EXPECT_EQ(Client(port).status_of("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999\r\n\r\n"), 405);
   EXPECT_EQ(Client(port).status_of("GET /" + std::string(100'000, 'a') + " HTTP/1.0\r\n\r\n") / 100, 4);
+  Client body_never_sent(port);  // a GET announcing a body it never sends: cut by the request timeout
+  body_never_sent.send("GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
+  EXPECT_TRUE(body_never_sent.closed_within(2500ms));
   std::string many_headers = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
   for (int i = 0; i < 5000; ++i) many_headers += "X-" + std::to_string(i) + ": y\r\n";
   EXPECT_EQ(Client(port).status_of(many_headers + "\r\n") / 100, 4);

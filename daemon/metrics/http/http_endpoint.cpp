@@ -64,20 +64,21 @@ struct HttpEndpoint::Server {
                            const char* /*version*/, const char* /*upload_data*/, std::size_t* /*upload_size*/,
                            void** request_state) {
     Server& server = *static_cast<Server*>(self);
-    server.deadline.arrived(descriptor(connection));
     // Other methods are answered at the first call, before any body is read: this endpoint takes
     // none, and the connection is closed after the answer.
     const std::string_view verb(method);
     if (verb != MHD_HTTP_METHOD_GET && verb != MHD_HTTP_METHOD_HEAD) {
+      server.deadline.arrived(descriptor(connection));
       return reply(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD are served\n");
     }
-    // A GET is answered at the second call, once the whole request is in, so the connection can be
-    // kept alive for the next scrape.
+    // A GET is answered at the second call, once the whole request is in (a body it announces
+    // included, so the request deadline covers that too), and the connection can be kept alive.
     static int request_seen;
     if (*request_state == nullptr) {
       *request_state = &request_seen;
       return MHD_YES;
     }
+    server.deadline.arrived(descriptor(connection));
     if (!server.credentials.passwords().empty()) {
       const BasicAuth auth(connection);
       if (auth.user == nullptr || auth.password == nullptr ||
