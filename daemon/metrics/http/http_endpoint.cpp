@@ -131,7 +131,7 @@ struct HttpEndpoint::Server {
 
 HttpEndpoint::HttpEndpoint(const std::string& listen_address, const EndpointLimits& limits,
                            const EndpointSecurity& security, Body body)
-    : socket_(listen_address), limits_(limits), body_(std::move(body)), server_(start(security)) {}
+    : socket_(listen_address), limits_(limits), body_(std::move(body)), security_(security), server_(start(security)) {}
 
 HttpEndpoint::~HttpEndpoint() = default;
 
@@ -143,8 +143,14 @@ void HttpEndpoint::reload(const EndpointSecurity& security) {
   server_.reset();
   try {
     server_ = start(security);
+    security_ = security;
   } catch (...) {
-    server_ = start(EndpointSecurity{});  // never left without a server; unreachable in practice
+    // Back to the previous settings, never to fewer: without them the endpoint stays closed.
+    try {
+      server_ = start(security_);
+    } catch (const std::runtime_error&) {
+      server_.reset();
+    }
     throw;
   }
 }

@@ -36,7 +36,8 @@ class HttpEndpoint {
 
   // Serves with new certificate, key and users from the same socket: new connections get them,
   // connections open on the old settings are closed. When the new files do not work, throws
-  // std::runtime_error and the old settings go on serving.
+  // std::runtime_error and the old settings go on serving (when even they cannot start again,
+  // nothing serves rather than less protected).
   void reload(const EndpointSecurity& security);
 
  private:
@@ -46,7 +47,8 @@ class HttpEndpoint {
   ListenSocket socket_;
   EndpointLimits limits_;
   Body body_;
-  std::mutex mutex_;  // one reload at a time
+  EndpointSecurity security_;  // what server_ serves with
+  std::mutex mutex_;           // one reload at a time
   std::unique_ptr<Server> server_;
 };
 
