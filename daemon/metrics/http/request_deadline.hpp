@@ -22,7 +22,7 @@ class RequestDeadline {
   RequestDeadline& operator=(const RequestDeadline&) = delete;
 
   void started(int fd);  // accepted
-  void arrived(int fd);  // its request's headers are in: no deadline from now on
+  void arrived(int fd);  // its request is in: no deadline from now on
   void closed(int fd);   // the server closes it: called before the descriptor is closed
 
  private:

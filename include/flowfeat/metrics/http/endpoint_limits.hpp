@@ -8,8 +8,9 @@ namespace flowfeat {
 // them all (epoll), so an idle or slow connection costs a descriptor, not a thread: the bounds
 // are there to keep descriptors for the scrapers.
 struct EndpointLimits {
-  // A connection whose request (TLS handshake, request line and headers) has not all arrived this
-  // long after it was accepted is closed, however slowly it trickles in. Whole seconds.
+  // A connection whose first request (TLS handshake, request line, headers and any body) has not
+  // all arrived this long after it was accepted is closed, however slowly it trickles in. Whole
+  // seconds.
   std::uint32_t request_timeout_s = 5;
   // A connection that sends nothing for this long is closed, a kept-alive one waiting for its next
   // request included. Whole seconds.
