@@ -25,7 +25,7 @@ MetricsOptions metrics_options(const Config& config) {
   MetricsOptions options{.enabled = metrics.enabled,
                          .listen_address = metrics.listen,
                          .limits = {.request_timeout_s = metrics.request_timeout_s,
-                                    .idle_timeout_s = metrics.idle_timeout_s,
+                                    .inactivity_timeout_s = metrics.inactivity_timeout_s,
                                     .max_connections = metrics.max_connections,
                                     .max_connections_per_client = metrics.max_connections_per_client},
                          .version = FLOWFEAT_VERSION};

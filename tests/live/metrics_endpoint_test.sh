@@ -67,7 +67,7 @@ cat >flowfeat.yaml <<YAML
 metrics:
   listen: $ENDPOINT
   request_timeout: $REQUEST_TIMEOUT
-  idle_timeout: 3
+  inactivity_timeout: 3
   max_connections_per_client: $PER_CLIENT
   web_config_file: $LIVE_DIR/web-config.yml
 YAML

@@ -115,7 +115,7 @@ std::string security_error(const EndpointSecurity& security) {
 
 TEST(HttpEndpoint, IdleAndSlowConnectionsAreClosedAfterTheTimeoutWhileScrapesGoOn) {
   Metrics metrics(with_limits(
-      {.request_timeout_s = 1, .idle_timeout_s = 1, .max_connections = 100, .max_connections_per_client = 100}));
+      {.request_timeout_s = 1, .inactivity_timeout_s = 1, .max_connections = 100, .max_connections_per_client = 100}));
   std::vector<std::unique_ptr<Client>> idle;
   for (int i = 0; i < 40; ++i) idle.push_back(std::make_unique<Client>(metrics.port()));
   Client slow(metrics.port());
@@ -128,8 +128,8 @@ TEST(HttpEndpoint, IdleAndSlowConnectionsAreClosedAfterTheTimeoutWhileScrapesGoO
   EXPECT_TRUE(slow.closed_within(2500ms));
 }
 
-TEST(HttpEndpoint, KeptAliveConnectionIsClosedAfterTheIdleTimeout) {
-  Metrics metrics(with_limits({.request_timeout_s = 30, .idle_timeout_s = 1}));
+TEST(HttpEndpoint, KeptAliveConnectionIsClosedAfterTheInactivityTimeout) {
+  Metrics metrics(with_limits({.request_timeout_s = 30, .inactivity_timeout_s = 1}));
   Client kept(metrics.port());
   kept.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
   std::string response;
@@ -141,7 +141,7 @@ TEST(HttpEndpoint, KeptAliveConnectionIsClosedAfterTheIdleTimeout) {
 
 TEST(HttpEndpoint, ConnectionsBeyondTheBoundOfOneClientAreClosedAtOnce) {
   Metrics metrics(with_limits(
-      {.request_timeout_s = 30, .idle_timeout_s = 30, .max_connections = 100, .max_connections_per_client = 4}));
+      {.request_timeout_s = 30, .inactivity_timeout_s = 30, .max_connections = 100, .max_connections_per_client = 4}));
   std::vector<std::unique_ptr<Client>> held;
   for (int i = 0; i < 4; ++i) held.push_back(std::make_unique<Client>(metrics.port(), "127.0.0.2"));
   Client extra(metrics.port(), "127.0.0.2");

@@ -159,7 +159,7 @@ std::unique_ptr<HttpEndpoint::Server> HttpEndpoint::start(const EndpointSecurity
   auto server = std::make_unique<Server>(security, body_, limits_);
   std::vector<MHD_OptionItem> options = {
       {MHD_OPTION_LISTEN_SOCKET, socket_.fd(), nullptr},
-      {MHD_OPTION_CONNECTION_TIMEOUT, limits_.idle_timeout_s, nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, limits_.inactivity_timeout_s, nullptr},
       {MHD_OPTION_CONNECTION_LIMIT, limits_.max_connections, nullptr},
       {MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits_.max_connections_per_client, nullptr},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(kRequestMemory), nullptr},

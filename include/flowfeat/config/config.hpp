@@ -154,7 +154,7 @@ struct MetricsConfig {
   bool enabled = true;                  // metrics.enabled
   std::string listen = "127.0.0.1:9877";  // metrics.listen: address:port of the /metrics endpoint
   std::uint32_t request_timeout_s = 5;    // metrics.request_timeout: a request not all in by then is cut
-  std::uint32_t idle_timeout_s = 10;      // metrics.idle_timeout: a silent connection is closed after it
+  std::uint32_t inactivity_timeout_s = 10;  // metrics.inactivity_timeout: a silent connection is closed after it
   std::uint32_t max_connections = 1000;   // metrics.max_connections: open at once
   std::uint32_t max_connections_per_client = 16;  // metrics.max_connections_per_client: per address
   std::string tls_cert_file;              // metrics.tls.cert_file: PEM; empty = plain HTTP

@@ -14,7 +14,7 @@ struct EndpointLimits {
   std::uint32_t request_timeout_s = 5;
   // A connection that sends nothing for this long is closed, a kept-alive one waiting for its next
   // request included. Whole seconds.
-  std::uint32_t idle_timeout_s = 10;
+  std::uint32_t inactivity_timeout_s = 10;
   // Connections open at once; beyond it a new one is closed as soon as it is accepted.
   std::uint32_t max_connections = 1000;
   // Connections open at once from one client address; beyond it a new one is closed at once.
