@@ -29,11 +29,13 @@ FROM debian:12-slim
 ARG RUNTIME_PACKAGES="\
     libabsl20220623 \
     libcap2 \
+    libcrypt1 \
     libfmt9 \
+    libgnutls30 \
+    libmicrohttpd12 \
     libndpi4.2 \
     libpcap0.8 \
     libprometheus-cpp-core1.0 \
-    libprometheus-cpp-pull1.0 \
     librdkafka1 \
     libspdlog1.10 \
     libsystemd0 \

@@ -466,7 +466,7 @@ for comm, pid, tid, stack in samples:
     elif comm in ("trafgen", "tcpreplay"):
         b = "sender: kernel send path (sendto, veth xmit)" if kernel(leaf_dso) else f"sender: {comm} user space"
     elif pid == daemon_pid:
-        if comm.startswith("civetweb"):
+        if comm.startswith("MHD-"):
             b = "flowfeatd: metrics endpoint"
         elif tid in capture_threads:
             b = "flowfeatd capture thread(s): " + ("kernel (poll, ring)" if kernel(leaf_dso) else

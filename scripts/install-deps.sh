@@ -19,6 +19,8 @@ compile_pkgs=(
   libpcap-dev libtbb-dev libspdlog-dev libfmt-dev libyaml-cpp-dev prometheus-cpp-dev
   libabsl-dev libndpi-dev libboost-dev libsystemd-dev libcap-dev zlib1g-dev
   librdkafka-dev nlohmann-json3-dev
+  # The metrics endpoint: libmicrohttpd, its TLS by GnuTLS, password hashes by libxcrypt.
+  libmicrohttpd-dev libgnutls28-dev libcrypt-dev
 )
 build_pkgs=(
   "${compile_pkgs[@]}" git ca-certificates
@@ -27,7 +29,9 @@ build_pkgs=(
 )
 # The Kafka tests run a real broker: Apache Kafka from Maven Central (scripts/kafka-start.sh) on Java 17.
 # The Python package builds against Python's headers in a virtual environment (PyPI for the rest).
+# openssl makes the test CA and certificates of the metrics endpoint's TLS test.
 tool_pkgs=(tshark tcpreplay wireshark-common python3 python3-dev python3-venv python3-pip curl iproute2 prometheus systemd
+  openssl
   systemd-container
   kcat maven openjdk-17-jre-headless
   # The container image is built and run with podman (runc: crun refuses hybrid cgroups) from

@@ -205,7 +205,8 @@ Options override the configuration file. Every option also accepts --option=VALU
 
 Signals: SIGTERM or SIGINT ends every flow, finishes the files, flushes Kafka, saves the
 state and exits 0 (5 when records were lost; a second one exits at once); SIGHUP finishes
-the current record file and reloads labels.file.
+the current record file and reloads labels.file and the metrics endpoint's TLS files and
+users.
 )";
 }
 

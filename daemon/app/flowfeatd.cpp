@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -15,6 +17,7 @@
 
 #include "flowfeat/app/capture_inputs.hpp"
 #include "flowfeat/app/command_line.hpp"
+#include "flowfeat/app/metrics_settings.hpp"
 #include "flowfeat/app/privileges.hpp"
 #include "flowfeat/app/service_notifier.hpp"
 #include "flowfeat/app/signal_watcher.hpp"
@@ -146,6 +149,46 @@ void reload_labels(Pipeline& pipeline, const Config& config) {
   }
 }
 
+// Reads the endpoint's certificate, key and users again: a rotated certificate is served from now on.
+void reload_metrics_security(Metrics& metrics, const Config& config) {
+  if (!config.metrics.enabled) return;
+  try {
+    metrics.reload_security(metrics_security(config.metrics));
+    spdlog::info("SIGHUP: metrics endpoint reloaded (TLS certificate and key, users)");
+  } catch (const std::exception& e) {
+    spdlog::error("SIGHUP: metrics endpoint not reloaded, the previous settings stay in use: {}", e.what());
+  }
+}
+
+// The endpoint's TLS files and password hashes work (a configuration error otherwise, logged).
+bool metrics_security_usable(const Config& config) {
+  if (!config.metrics.enabled) return true;
+  try {
+    check_endpoint_security(metrics_security(config.metrics));
+    return true;
+  } catch (const std::runtime_error& e) {
+    spdlog::error("{}", e.what());
+    return false;
+  }
+}
+
+// The descriptors the metrics endpoint may hold beside the rest of the process: the soft limit is
+// raised towards the hard one (systemd and shells start services at 1024).
+void make_room_for_connections(const Config& config) {
+  if (!config.metrics.enabled) return;
+  constexpr rlim_t kOtherDescriptors = 256;  // captures, record files, Kafka, the graph's threads
+  const rlim_t wanted = config.metrics.max_connections + kOtherDescriptors;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = std::min(wanted, limit.rlim_max);
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  if (limit.rlim_cur < wanted) {
+    spdlog::warn("metrics.max_connections {} needs about {} open files; the limit is {}", config.metrics.max_connections,
+                 wanted, limit.rlim_cur);
+  }
+}
+
 // Runs the configured source (files, paced files or interfaces) through the pipeline into rotating
 // record files until the input ends or a stop signal, then drains.
 int run_capture(const Config& config) {
@@ -156,6 +199,7 @@ int run_capture(const Config& config) {
   check_outputs(config);
   ServiceNotifier notifier;
   RunningPipeline running;
+  Metrics* live_metrics = nullptr;  // set before the pipeline is running, read only through running.with
   SignalWatcher signals({
       .on_stop =
           [&] {
@@ -175,6 +219,7 @@ int run_capture(const Config& config) {
             running.with([&](Pipeline& p) {
               p.request_rotation();
               reload_labels(p, config);
+              reload_metrics_security(*live_metrics, config);
             });
           },
   });
@@ -182,8 +227,10 @@ int run_capture(const Config& config) {
   CaptureInputs capture(config);  // opens the interfaces: the only step that needs privileges
   if (capture.live() || !config.process.user.empty()) drop_privileges(config.process.user, config.process.group);
 
-  Metrics metrics(MetricsOptions{.enabled = config.metrics.enabled, .listen_address = config.metrics.listen,
-                                 .version = FLOWFEAT_VERSION});
+  make_room_for_connections(config);
+  if (!metrics_security_usable(config)) return kExitBadConfig;  // as the user that serves, after the drop
+  Metrics metrics(metrics_options(config));
+  live_metrics = &metrics;
   if (config.metrics.enabled) spdlog::info("metrics on port {} ({})", metrics.port(), config.metrics.listen);
   std::map<std::string, std::uint64_t> applications;
   ProgressBar progress(capture.live() ? ProgressBar::Mode::kNever : progress_mode(config.input.progress));
@@ -260,6 +307,7 @@ int run_flowfeatd(int argc, const char* const* argv) {
     if (command_line.check_config) {
       output_schema(config);  // the columns and the ground-truth file must work too
       check_outputs(config);
+      if (!metrics_security_usable(config)) return kExitBadConfig;
       if (auto problem = capture_source_problem(config, false)) {
         spdlog::error("{}", *problem);
         return kExitBadConfig;

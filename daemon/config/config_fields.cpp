@@ -247,6 +247,28 @@ std::optional<std::string> parse_property(std::string_view text, std::vector<std
   return std::nullopt;
 }
 
+// A basic auth user as "name=hash": a user name HTTP basic auth can carry (no ':', no '=' here)
+// and a hash, checked when the endpoint starts (--check-config too).
+std::optional<std::string> parse_user(std::string_view text, std::map<std::string, std::string>& out) {
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0) return "expected user: password hash, got " + quote(text);
+  const std::string_view user = text.substr(0, equals);
+  if (user.find(':') != std::string_view::npos) return quote(user) + " is not a user name (no ':')";
+  if (equals + 1 == text.size()) return quote(user) + " has an empty password hash";
+  out[std::string(user)] = std::string(text.substr(equals + 1));
+  return std::nullopt;
+}
+
+// Whole seconds: the HTTP server's timeouts have no finer grain.
+std::optional<std::string> parse_whole_seconds(std::string_view text, std::uint64_t max_s, std::uint32_t& out) {
+  std::uint64_t ms = 0;
+  if (auto problem = parse_seconds(text, ms)) return problem;
+  if (ms % 1000 != 0) return quote(text) + " is not a whole number of seconds";
+  if (ms / 1000 > max_s) return out_of_range(text);
+  out = static_cast<std::uint32_t>(ms / 1000);
+  return std::nullopt;
+}
+
 // Empty (the host name) or a sensor id.
 std::optional<std::string> parse_sensor_id(std::string_view text, std::string& out) {
   if (!text.empty() && !is_sensor_id(text)) return quote(text) + " is not a sensor id";
@@ -254,7 +276,7 @@ std::optional<std::string> parse_sensor_id(std::string_view text, std::string& o
   return std::nullopt;
 }
 
-constexpr std::array<Field, 74> field_table{{
+constexpr std::array<Field, 82> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -467,6 +489,23 @@ constexpr std::array<Field, 74> field_table{{
      [](Config& c, std::string_view t) { return parse_bool(t, c.metrics.enabled); }},
     {"metrics.listen", ValueType::text, "host:port, e.g. 127.0.0.1:9877 or 0.0.0.0:9877",
      [](Config& c, std::string_view t) { return parse_listen_address(t, c.metrics.listen); }},
+    {"metrics.request_timeout", ValueType::seconds, "1..3600 whole seconds",
+     [](Config& c, std::string_view t) { return parse_whole_seconds(t, 3600, c.metrics.request_timeout_s); }},
+    {"metrics.inactivity_timeout", ValueType::seconds, "1..3600 whole seconds",
+     [](Config& c, std::string_view t) { return parse_whole_seconds(t, 3600, c.metrics.inactivity_timeout_s); }},
+    {"metrics.max_connections", ValueType::count, "1..65536 connections",
+     [](Config& c, std::string_view t) { return parse_range(t, 1, 65536, c.metrics.max_connections); }},
+    {"metrics.max_connections_per_client", ValueType::count, "1..65536 connections",
+     [](Config& c, std::string_view t) { return parse_range(t, 1, 65536, c.metrics.max_connections_per_client); }},
+    {"metrics.tls.cert_file", ValueType::text, "a PEM file, or empty for plain HTTP",
+     [](Config& c, std::string_view t) { return take_text(t, c.metrics.tls_cert_file); }},
+    {"metrics.tls.key_file", ValueType::text, "a PEM file, or empty for plain HTTP",
+     [](Config& c, std::string_view t) { return take_text(t, c.metrics.tls_key_file); }},
+    {"metrics.basic_auth", ValueType::text_map, "user: crypt(3) password hash (bcrypt, SHA-crypt)",
+     [](Config& c, std::string_view t) { return parse_user(t, c.metrics.basic_auth); },
+     [](Config& c) { c.metrics.basic_auth.clear(); }},
+    {"metrics.web_config_file", ValueType::text, "a Prometheus exporter web-config.yml, or empty",
+     [](Config& c, std::string_view t) { return take_text(t, c.metrics.web_config_file); }},
     {"process.user", ValueType::text, "a user name, empty = keep the starting user",
      [](Config& c, std::string_view t) { return take_text(t, c.process.user); }},
     {"process.group", ValueType::text, "a group name, empty = the user's primary group",

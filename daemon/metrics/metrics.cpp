@@ -1,8 +1,6 @@
 #include "flowfeat/metrics/metrics.hpp"
 
-#include <CivetServer.h>
 #include <prometheus/counter.h>
-#include <prometheus/exposer.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/labels.h>
@@ -19,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "accept_loop_waker.hpp"
+#include "http/http_endpoint.hpp"
 #include "metric_cells.hpp"
 #include "metric_table.hpp"
 
@@ -62,41 +60,6 @@ constexpr std::size_t kKafkaDisconnects = index_of("flowfeat_kafka_disconnects_t
 constexpr std::size_t kKafkaQueueMessages = index_of("flowfeat_kafka_queue_messages");
 constexpr std::size_t kKafkaBrokersUp = index_of("flowfeat_kafka_brokers_up");
 constexpr std::size_t kKafkaRtt = index_of("flowfeat_kafka_rtt_seconds");
-
-// Two server threads, so a second scraper (someone with curl) still gets in while Prometheus holds
-// a keep-alive connection.
-constexpr std::size_t kServerThreads = 2;
-
-// The HTTP server says why it cannot start only through its log callback, called on the thread
-// that constructs it; this points at where that thread keeps the first message, null elsewhere.
-thread_local std::string* server_start_log = nullptr;
-
-int keep_server_start_log(const mg_connection* /*connection*/, const char* message) {
-  if (server_start_log != nullptr && server_start_log->empty() && message != nullptr) *server_start_log = message;
-  return 1;  // handled: the server writes no log of its own
-}
-
-// Points server_start_log at a string for the lifetime of the guard.
-class ServerStartLog {
- public:
-  ServerStartLog() { server_start_log = &text_; }
-  ~ServerStartLog() { server_start_log = nullptr; }
-  ServerStartLog(const ServerStartLog&) = delete;
-  ServerStartLog& operator=(const ServerStartLog&) = delete;
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
-
-std::string listen_error(const std::string& address, const std::string& reason) {
-  std::string message = "metrics: cannot listen on \"" + address + "\": " + reason;
-  constexpr unsigned kCivetwebIpv6 = 8;
-  if (address.find('[') != std::string::npos && mg_check_feature(kCivetwebIpv6) == 0) {
-    message += " (this build's HTTP server has no IPv6 support; use an IPv4 address)";
-  }
-  return message;
-}
 
 // Unlabeled families take no value; labeled ones a non-empty value, from their fixed set if any.
 void check_label_value(const MetricDescription& family, std::string_view value) {
@@ -168,13 +131,10 @@ struct Metrics::Impl {
       for (std::string_view value : family.label_values) create(i, value);
     }
     gauges.get(kBuildInfo, options.version.empty() ? FLOWFEAT_VERSION : options.version).set(1.0);
-    if (options.enabled) listen(options.listen_address);
-  }
-
-  ~Impl() {
-    if (exposer == nullptr) return;
-    metrics_detail::AcceptLoopWaker waker(listen_address, port);
-    exposer.reset();
+    if (options.enabled) {
+      endpoint = std::make_unique<metrics_detail::HttpEndpoint>(options.listen_address, options.limits,
+                                                                options.security, [this] { return text(); });
+    }
   }
 
   Impl(const Impl&) = delete;
@@ -188,19 +148,7 @@ struct Metrics::Impl {
     }
   }
 
-  void listen(const std::string& address) {
-    server_callbacks.log_message = &keep_server_start_log;
-    ServerStartLog log;
-    try {
-      exposer = std::make_unique<prometheus::Exposer>(address, kServerThreads, &server_callbacks);
-    } catch (const std::exception& e) {
-      throw std::runtime_error(listen_error(address, log.text().empty() ? e.what() : log.text()));
-    }
-    listen_address = address;
-    exposer->RegisterCollectable(registry);
-    const std::vector<int> ports = exposer->GetListeningPorts();
-    port = ports.empty() ? 0 : static_cast<std::uint16_t>(ports.front());
-  }
+  std::string text() const { return prometheus::TextSerializer().Serialize(registry->Collect()); }
 
   Counter& counter(std::size_t family, std::string_view value) {
     std::lock_guard lock(mutex);
@@ -216,20 +164,21 @@ struct Metrics::Impl {
   std::mutex mutex;  // guards the series sets; the metrics themselves are atomic
   SeriesSet<prometheus::Counter, Counter> counters;
   SeriesSet<prometheus::Gauge, Gauge> gauges;
-  CivetCallbacks server_callbacks;
   // Declared after the registry, so serving stops before the registry goes away.
-  std::unique_ptr<prometheus::Exposer> exposer;
-  std::string listen_address;
-  std::uint16_t port = 0;
+  std::unique_ptr<metrics_detail::HttpEndpoint> endpoint;
 };
 
 Metrics::Metrics(MetricsOptions options) : impl_(std::make_unique<Impl>(options)) {}
 
 Metrics::~Metrics() = default;
 
-std::uint16_t Metrics::port() const noexcept { return impl_->port; }
+std::uint16_t Metrics::port() const noexcept { return impl_->endpoint ? impl_->endpoint->port() : 0; }
 
-std::string Metrics::text() const { return prometheus::TextSerializer().Serialize(impl_->registry->Collect()); }
+std::string Metrics::text() const { return impl_->text(); }
+
+void Metrics::reload_security(const EndpointSecurity& security) {
+  if (impl_->endpoint) impl_->endpoint->reload(security);
+}
 
 Counter& Metrics::packets_received(std::string_view source) { return impl_->counter(kPacketsReceived, source); }
 Counter& Metrics::bytes_received(std::string_view source) { return impl_->counter(kBytesReceived, source); }

@@ -189,6 +189,33 @@ TEST_F(EndToEnd, SourceProblemsAreConfigurationErrors) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST_F(EndToEnd, MetricsSecurityProblemsAreConfigurationErrors) {
+  const std::string capture = (dir() / "traffic.pcap").string();
+  const fs::path missing = dir() / "metrics-tls.yaml";
+  std::ofstream(missing) << "metrics:\n  listen: 127.0.0.1:0\n  tls:\n    cert_file: " << (dir() / "missing.crt").string()
+                         << "\n    key_file: " << (dir() / "missing.key").string() << "\n";
+  const std::string check = std::string(FLOWFEATD) + " --check-config " + missing.string() + " --read " + capture;
+  EXPECT_EQ(run(check), 2);
+  const std::string said = output_of("{ " + check + " 2>&1; }");
+  EXPECT_NE(said.find("missing.crt\" cannot be read"), std::string::npos) << said;
+  EXPECT_EQ(run(std::string(FLOWFEATD) + " --config " + missing.string() + " --read " + capture + " --output " +
+                (dir() / "metrics-tls-out").string()),
+            2);
+  // The exporter web configuration file and the settings it replaces, both given.
+  const fs::path web = dir() / "web-config.yml";
+  std::ofstream(web) << "basic_auth_users:\n  prometheus: $6$salt$hash\n";
+  const fs::path both = dir() / "metrics-both.yaml";
+  std::ofstream(both) << "metrics:\n  listen: 127.0.0.1:0\n  web_config_file: " << web.string()
+                      << "\n  basic_auth:\n    other: $6$salt$hash\n";
+  EXPECT_EQ(run(std::string(FLOWFEATD) + " --check-config " + both.string() + " --read " + capture), 2);
+  // A hash of no known kind.
+  const fs::path plain = dir() / "metrics-plain-password.yaml";
+  std::ofstream(plain) << "metrics:\n  listen: 127.0.0.1:0\n  basic_auth:\n    prometheus: secret\n";
+  EXPECT_EQ(run(std::string(FLOWFEATD) + " --check-config " + plain.string() + " --read " + capture), 2);
+  // Disabled, the endpoint's settings are not looked at.
+  EXPECT_EQ(run(std::string(FLOWFEATD) + " --no-metrics --check-config " + missing.string() + " --read " + capture), 0);
+}
+
 TEST_F(EndToEnd, AnInterfaceThatCannotBeOpenedFailsTheRun) {
   const fs::path out = dir() / "no-interface";
   EXPECT_EQ(flowfeatd("--interface nosuch0 --output " + out.string()), 3);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -502,7 +503,7 @@ TEST(ConfigLoader, ReplaySpeedTakesUpToThreeDecimals) {
 }
 
 TEST(ConfigFile, LoadsAFile) {
-  const TempFile file("flows:\n  idle_timeout: 30\n");
+  const TempFile file("flows:\n  inactivity_timeout: 30\n");
   EXPECT_EQ(load_config_file(file.path()).flows.idle_timeout_ms, 30'000u);
 }
 
@@ -621,6 +622,38 @@ TEST(ConfigLoader, BadKafkaValuesAreNamed) {
       << problems[3];
   EXPECT_NE(problems[4].find("sensor.id: \"a,b\" is not a sensor id"), std::string::npos) << problems[4];
   EXPECT_FALSE(problems_of("output:\n  kafka:\n    properties:\n      Bad-Name: 1\n").empty());
+}
+
+TEST(ConfigLoader, MetricsEndpointKeys) {
+  const Config c = load_config_text(
+      "metrics:\n  request_timeout: 2\n  inactivity_timeout: 30\n  max_connections: 64\n  max_connections_per_client: 4\n"
+      "  tls:\n    cert_file: /etc/flowfeat/tls/m.crt\n    key_file: /etc/flowfeat/tls/m.key\n"
+      "  basic_auth:\n    prometheus: $2y$10$abc\n    grafana: $6$salt$hash\n  web_config_file: \"\"\n");
+  EXPECT_EQ(c.metrics.request_timeout_s, 2u);
+  EXPECT_EQ(c.metrics.inactivity_timeout_s, 30u);
+  EXPECT_EQ(c.metrics.max_connections, 64u);
+  EXPECT_EQ(c.metrics.max_connections_per_client, 4u);
+  EXPECT_EQ(c.metrics.tls_cert_file, "/etc/flowfeat/tls/m.crt");
+  EXPECT_EQ(c.metrics.tls_key_file, "/etc/flowfeat/tls/m.key");
+  EXPECT_EQ(c.metrics.basic_auth,
+            (std::map<std::string, std::string>{{"prometheus", "$2y$10$abc"}, {"grafana", "$6$salt$hash"}}));
+  const Config defaults;
+  EXPECT_EQ(defaults.metrics.request_timeout_s, 5u);
+  EXPECT_EQ(defaults.metrics.inactivity_timeout_s, 10u);
+  EXPECT_TRUE(defaults.metrics.basic_auth.empty());
+}
+
+TEST(ConfigLoader, BadMetricsEndpointValuesAreNamed) {
+  const std::vector<std::string> problems = problems_of(
+      "metrics:\n  request_timeout: 1.5\n  inactivity_timeout: 0\n  max_connections: 0\n"
+      "  basic_auth:\n    \"a:b\": x\n    empty: \"\"\n");
+  ASSERT_EQ(problems.size(), 5u);
+  EXPECT_NE(problems[0].find("metrics.request_timeout: \"1.5\" is not a whole number of seconds"), std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[1].find("metrics.inactivity_timeout"), std::string::npos) << problems[1];
+  EXPECT_NE(problems[2].find("metrics.max_connections"), std::string::npos) << problems[2];
+  EXPECT_NE(problems[3].find("is not a user name"), std::string::npos) << problems[3];
+  EXPECT_NE(problems[4].find("empty password hash"), std::string::npos) << problems[4];
 }
 
 }  // namespace

@@ -157,12 +157,27 @@ def run_promtool(*arguments):
         print(f"ok: promtool {' '.join(arguments)}")
 
 
+def check_tls_variant(config):
+    """The commented TLS and basic-auth job of the scrape configuration, uncommented, is accepted too."""
+    text = config.read_text()
+    start = text.find("  # - job_name: flowfeat_tls")
+    if start < 0:
+        fail(f"{config}: the commented job flowfeat_tls is missing")
+    job = [line[:2] + line[4:] for line in text[start:].splitlines() if line.startswith(("  # -", "  #   "))]
+    with tempfile.TemporaryDirectory() as folder:
+        variant = Path(folder) / "prometheus-tls.yml"
+        # The rule file is relative to the shipped configuration's folder: left out of the copy.
+        variant.write_text(text[:start].replace("rule_files:\n  - flowfeat-rules.yml\n", "") + "\n".join(job) + "\n")
+        run_promtool("check", "config", str(variant))
+
+
 def check_with_promtool(dashboards, rules_tests, panel_queries):
     if shutil.which("promtool") is None:
         print("SKIPPED: promtool not found (Debian package prometheus); the scrape configuration, the "
               "rules and the PromQL syntax of the dashboard were NOT checked")
         return
     run_promtool("check", "config", str(dashboards / "prometheus.yml"))
+    check_tls_variant(dashboards / "prometheus.yml")
     run_promtool("check", "rules", str(dashboards / "flowfeat-rules.yml"))
     run_promtool("test", "rules", str(rules_tests))
     # promtool parses PromQL only inside rules: one recording rule per dashboard query.

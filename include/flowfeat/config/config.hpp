@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -152,6 +153,14 @@ struct SensorConfig {
 struct MetricsConfig {
   bool enabled = true;                  // metrics.enabled
   std::string listen = "127.0.0.1:9877";  // metrics.listen: address:port of the /metrics endpoint
+  std::uint32_t request_timeout_s = 5;    // metrics.request_timeout: a request not all in by then is cut
+  std::uint32_t inactivity_timeout_s = 10;  // metrics.inactivity_timeout: a silent connection is closed after it
+  std::uint32_t max_connections = 1000;   // metrics.max_connections: open at once
+  std::uint32_t max_connections_per_client = 16;  // metrics.max_connections_per_client: per address
+  std::string tls_cert_file;              // metrics.tls.cert_file: PEM; empty = plain HTTP
+  std::string tls_key_file;               // metrics.tls.key_file: PEM
+  std::map<std::string, std::string> basic_auth;  // metrics.basic_auth: user -> crypt(3) hash; empty = none
+  std::string web_config_file;            // metrics.web_config_file: exporter-toolkit layout, instead of the above
 
   friend bool operator==(const MetricsConfig&, const MetricsConfig&) = default;
 };

@@ -23,7 +23,8 @@ namespace flowfeat {
 class Metrics {
  public:
   // Starts the HTTP endpoint when options.enabled. Throws std::runtime_error naming the address and
-  // the reason when it cannot listen there (malformed, in use, not a local address).
+  // the reason when it cannot listen there (malformed, in use, not a local address), or the file
+  // and the reason when the TLS files or password hashes do not work.
   explicit Metrics(MetricsOptions options);
   ~Metrics();
 
@@ -34,8 +35,13 @@ class Metrics {
   // disabled.
   std::uint16_t port() const noexcept;
 
-  // The registry in the Prometheus text exposition format, as a scrape would see it without the
-  // HTTP server's own metrics (tests, and a dump at shutdown).
+  // Serves from now on with this certificate, key and users (certificate rotation on SIGHUP): new
+  // connections get them; open ones are closed. Throws std::runtime_error as the constructor does,
+  // and the previous settings go on serving. Nothing when disabled.
+  void reload_security(const EndpointSecurity& security);
+
+  // The registry in the Prometheus text exposition format, as a scrape sees it (tests, and a dump
+  // at shutdown).
   std::string text() const;
 
   Counter& packets_received(std::string_view source);  // flowfeat_packets_received_total{source}
