@@ -503,7 +503,7 @@ TEST(ConfigLoader, ReplaySpeedTakesUpToThreeDecimals) {
 }
 
 TEST(ConfigFile, LoadsAFile) {
-  const TempFile file("flows:\n  inactivity_timeout: 30\n");
+  const TempFile file("flows:\n  idle_timeout: 30\n");
   EXPECT_EQ(load_config_file(file.path()).flows.idle_timeout_ms, 30'000u);
 }
 
@@ -586,8 +586,10 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
                          "on_write_error", "columns", "directory", "format", "compression", "rotate_bytes",
                          "rotate_age", "keep_files", "keep_bytes", "kafka", "enabled", "brokers", "topic", "key",
                          "compression", "linger", "batch_bytes", "queue_messages", "max_wait", "connect_timeout",
-                         "flush_timeout", "properties", "sensor", "id", "metrics", "enabled", "listen", "process",
-                         "user", "group", "logging", "level"}));
+                         "flush_timeout", "properties", "sensor", "id", "metrics", "enabled", "listen",
+                         "request_timeout", "inactivity_timeout", "max_connections", "max_connections_per_client",
+                         "tls", "cert_file", "key_file", "basic_auth", "web_config_file", "process", "user",
+                         "group", "logging", "level"}));
 }
 
 TEST(ConfigLoader, KafkaKeys) {
