@@ -16,7 +16,9 @@
 #   - file descriptors and threads constant (fds within 2 of each other: a rotation opens the next
 #     file before it closes the last);
 #   - nothing else grows: open flows, queue depths and the window's flows, hosts and held records,
-#     median of the last third of the samples within 10 % (plus a slack of 2) of the first third's.
+#     median of the last third of the samples within 10 % (plus a slack of 2) of the first third's;
+#   - no frame dropped, in the kernel or at the queue (the ring's fullest and the capture's latest
+#     frame, from the capture health metrics, are printed beside it).
 # It writes DIR/soak.tsv (one row a sample), DIR/soak.png (gnuplot: RSS and open flows; queue depths
 # and the packet rate) and DIR/soak-summary.txt; DIR defaults to a new /tmp/flowfeat-soak-DATE.
 # --replot DIR draws DIR/soak.png again from DIR/soak.tsv.
@@ -71,7 +73,7 @@ plot "$dir/soak.tsv" using 1:9 with points pt 7 ps 0.5 title "queue depth: flow"
      "" using 1:11 with points pt 7 ps 0.5 title "standardize", \
      "" using 1:12 with points pt 7 ps 0.5 title "sink", \
      "" using 1:(\$19 / 1000) axes x1y2 with lines lc rgb "gray50" title "received per s (right)", \
-     "" using 1:(d = (\$21 - prev) / 1000, prev = \$21, d) axes x1y2 with impulses lw 2 lc rgb "red" title "dropped at the queue per sample (right)"
+     "" using 1:(d = (\$20 + \$21 - prev) / 1000, prev = \$20 + \$21, d) axes x1y2 with impulses lw 2 lc rgb "red" title "dropped (kernel and queue) per sample (right)"
 unset multiplot
 EOF
 }
@@ -157,7 +159,7 @@ live_background tcpreplay tcpreplay -q --no-flow-stats --timer=nano --pps="$rate
 sender=$LIVE_PID
 
 tsv=$out/soak.tsv
-printf "seconds\trss_mib\tanon_mib\tfile_mib\tfds\tthreads\tcpu_pct\tflows_active\tq_flow\tq_enrich\tq_standardize\tq_sink\twindow_flows\twindow_hosts\twindow_held\trecords_written\tfiles_rotated\treceived\trx_pps\tdropped_kernel\tdropped_queue\tflows_created\tended_idle\tended_active\tended_evicted\n" >"$tsv"
+printf "seconds\trss_mib\tanon_mib\tfile_mib\tfds\tthreads\tcpu_pct\tflows_active\tq_flow\tq_enrich\tq_standardize\tq_sink\twindow_flows\twindow_hosts\twindow_held\trecords_written\tfiles_rotated\treceived\trx_pps\tdropped_kernel\tdropped_queue\tflows_created\tended_idle\tended_active\tended_evicted\tring_fill\tbacklog_s\n" >"$tsv"
 
 started=$EPOCHREALTIME
 last_received=0
@@ -181,7 +183,7 @@ while kill -0 "$sender" 2>/dev/null; do
   read -r elapsed dt < <(awk -v a="$started" -v b="$now" -v l="$last_time" 'BEGIN { printf "%.1f %.3f\n", b - a, b - l }')
   rx_pps=$(awk -v r="$received" -v l="$last_received" -v d="$dt" 'BEGIN { printf "%.0f", (d > 0 ? (r - l) / d : 0) }')
   cpu=$(awk -v t="$ticks" -v l="$last_ticks" -v d="$dt" 'BEGIN { printf "%.1f", (d > 0 ? (t - l) / d : 0) }')
-  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" \
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" \
     "$elapsed" "$rss" "$anon" "$file" "$fds" "$threads" "$cpu" "$(m flowfeat_flows_active)" \
     "$(m 'flowfeat_queue_depth{stage="flow"}')" "$(m 'flowfeat_queue_depth{stage="enrich"}')" \
     "$(m 'flowfeat_queue_depth{stage="standardize"}')" "$(m 'flowfeat_queue_depth{stage="sink"}')" \
@@ -189,7 +191,9 @@ while kill -0 "$sender" 2>/dev/null; do
     "$(m flowfeat_records_written_total)" "$(m flowfeat_output_files_rotated_total)" "$received" "$rx_pps" \
     "$(m 'flowfeat_packets_dropped_total{place="kernel"}')" "$(m 'flowfeat_packets_dropped_total{place="queue"}')" \
     "$(m flowfeat_flows_created_total)" "$(m 'flowfeat_flows_ended_total{reason="idle"}')" \
-    "$(m 'flowfeat_flows_ended_total{reason="active"}')" "$(m 'flowfeat_flows_ended_total{reason="evicted"}')" >>"$tsv"
+    "$(m 'flowfeat_flows_ended_total{reason="active"}')" "$(m 'flowfeat_flows_ended_total{reason="evicted"}')" \
+    "$(metric_value flowfeat_capture_ring_fill_ratio '%.4f' <<<"$metrics")" \
+    "$(metric_value flowfeat_capture_backlog_seconds '%.3f' <<<"$metrics")" >>"$tsv"
   last_received=$received
   last_ticks=$ticks
   last_time=$now
@@ -270,10 +274,14 @@ for column, label in (("flows_active", "open flows"), ("q_flow", "queue depth, f
           f"median {first:.0f} in the first third, {last:.0f} in the last (max {max(r[column] for r in steady):.0f})")
 drops_k = rows[-1]["dropped_kernel"]
 drops_q = rows[-1]["dropped_queue"]
+check("no frame dropped", drops_k + drops_q == 0,
+      f"kernel {drops_k:.0f}, queue {drops_q:.0f} of {rows[-1]['received']:.0f} received; kernel ring at most"
+      f" {100 * max(r['ring_fill'] for r in rows):.1f} % full, a frame read at most {max(r['backlog_s'] for r in rows):.3f} s"
+      f" late (samples every few seconds)")
 rates = [r["rx_pps"] for r in steady]
 cpu = [r["cpu_pct"] for r in steady]
-print(f"  (not judged) packets dropped: kernel {drops_k:.0f}, queue {drops_q:.0f} of {rows[-1]['received']:.0f} received;"
-      f" rate received {statistics.median(rates):.0f}/s (median); flowfeatd CPU {statistics.median(cpu):.0f} % of one CPU (median);"
+print(f"  (not judged) rate received {statistics.median(rates):.0f}/s (median);"
+      f" flowfeatd CPU {statistics.median(cpu):.0f} % of one CPU (median);"
       f" records written {rows[-1]['records_written']:.0f}, files rotated {rows[-1]['files_rotated']:.0f},"
       f" flows created {rows[-1]['flows_created']:.0f} (ended idle {rows[-1]['ended_idle']:.0f},"
       f" active {rows[-1]['ended_active']:.0f}, evicted {rows[-1]['ended_evicted']:.0f})")

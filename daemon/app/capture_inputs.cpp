@@ -49,7 +49,7 @@ CaptureInputs::CaptureInputs(const Config& config) : live_(!config.capture.inter
       const std::uint16_t group = config.capture.threads > 1 ? fanout_group_of(i) : 0;
       for (std::uint32_t thread = 0; thread < config.capture.threads; ++thread) {
         sources_.push_back(std::make_unique<LivePcapSource>(live_options(config.capture, interface, group)));
-        inputs_.push_back({sources_.back().get(), interface});
+        inputs_.push_back({sources_.back().get(), interface, interface + "/" + std::to_string(thread)});
       }
     }
     return;

@@ -53,6 +53,12 @@ void print_summary(const PipelineSummary& s, const Config& config,
                 static_cast<unsigned long long>(s.kernel_drops), static_cast<unsigned long long>(s.interface_drops),
                 static_cast<unsigned long long>(s.packets_dropped));
   }
+  if (!config.capture.interfaces.empty()) {
+    std::printf("  capture: %.4f %% of the frames lost; the kernel ring at most %.1f %% full; a frame read at most "
+                "%.3f s after it arrived\n",
+                100.0 * s.capture_loss_ratio(), 100.0 * s.ring_fill_peak,
+                static_cast<double>(s.backlog_peak_ms) / 1000.0);
+  }
   for (std::size_t i = 1; i < s.packets_ignored.size(); ++i) {
     if (s.packets_ignored[i] == 0) continue;
     std::printf("  ignored %-28s %llu\n", std::string(to_string(static_cast<DecodeStatus>(i))).c_str(),

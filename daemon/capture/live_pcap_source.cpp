@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "flowfeat/capture/wrapping_count.hpp"
 #include "flowfeat/core/clock_now.hpp"
 #include "pcap_frame.hpp"
 
@@ -22,11 +23,25 @@ struct PcapCloser {
 
 }  // namespace
 
+// Bytes a frame takes in a TPACKET_V3 block beyond its captured bytes, as the kernel lays it out
+// (tpacket_rcv): the frame header and link-layer address (TPACKET3_HDRLEN), room for a 16-byte MAC
+// header, libpcap's 4-byte reserve for a VLAN tag, less the Ethernet header that is part of the
+// captured bytes; then the next frame starts aligned (half of TPACKET_ALIGNMENT on average). About
+// 94 bytes. The estimate leaves out the read part of the block being read, which the kernel gets
+// back only once the whole block is read.
+constexpr double kRingFrameOverhead =
+    static_cast<double>(TPACKET_ALIGN(TPACKET_ALIGN(sizeof(tpacket3_hdr)) + sizeof(sockaddr_ll) + 16) + 4 - 14) +
+    TPACKET_ALIGNMENT / 2.0;
+
 struct LivePcapSource::Impl {
   LiveCaptureOptions options;
   std::unique_ptr<pcap_t, PcapCloser> handle;
   int link_type = 0;
   SourceStats stats;
+  WrappingCount kernel_queued;  // ps_recv: frames that passed the filter, dropped ones included
+  WrappingCount kernel_dropped;
+  WrappingCount interface_dropped;
+  std::uint64_t captured_bytes = 0;  // captured bytes of the frames read, for their mean size
   bool failed = false;
 
   [[noreturn]] void fail(const std::string& what) const {
@@ -93,8 +108,18 @@ void LivePcapSource::Impl::sample_drops() noexcept {
   pcap_stat counters{};
   if (pcap_stats(handle.get(), &counters) != 0) return;
   // libpcap keeps these as running totals of the socket's life (32-bit, as the kernel's).
-  stats.kernel_drops = counters.ps_drop;
-  stats.interface_drops = counters.ps_ifdrop;
+  const std::uint64_t queued = kernel_queued.update(counters.ps_recv);
+  stats.kernel_drops = kernel_dropped.update(counters.ps_drop);
+  stats.interface_drops = interface_dropped.update(counters.ps_ifdrop);
+  // Frames the kernel put in the ring that this thread has not read yet. The kernel's counts are
+  // fetched after the reads counted so far, so the difference is never too small.
+  const std::uint64_t taken = stats.kernel_drops + stats.packets;
+  const double waiting = queued > taken ? static_cast<double>(queued - taken) : 0.0;
+  const double frame_bytes =
+      (stats.packets != 0 ? static_cast<double>(captured_bytes) / static_cast<double>(stats.packets) : 0.0) +
+      kRingFrameOverhead;
+  const double ring_bytes = static_cast<double>(std::max<std::uint64_t>(options.buffer_bytes, 1));
+  stats.ring_fill = std::min(1.0, waiting * frame_bytes / ring_bytes);
 }
 
 LivePcapSource::LivePcapSource(const LiveCaptureOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -117,6 +142,7 @@ ReadResult LivePcapSource::read(RawPacket& packet) noexcept {
   }
   if (status == 1) [[likely]] {
     capture_detail::take_frame(*header, data, s.link_type, packet, s.stats);
+    s.captured_bytes += header->caplen;
     return ReadResult::kPacket;
   }
   if (status == 0) return ReadResult::kQuiet;

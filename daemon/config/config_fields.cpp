@@ -276,7 +276,7 @@ std::optional<std::string> parse_sensor_id(std::string_view text, std::string& o
   return std::nullopt;
 }
 
-constexpr std::array<Field, 82> field_table{{
+constexpr std::array<Field, 83> field_table{{
     {"flows.idle_timeout", ValueType::seconds, "0.001..86400 seconds",
      [](Config& c, std::string_view t) { return parse_seconds(t, c.flows.idle_timeout_ms); }},
     {"flows.active_timeout", ValueType::seconds, "0.001..86400 seconds",
@@ -327,6 +327,8 @@ constexpr std::array<Field, 82> field_table{{
      [](Config& c, std::string_view t) { return take_text(t, c.capture.filter); }},
     {"capture.timeout", ValueType::seconds, "0.001..10 seconds",
      [](Config& c, std::string_view t) { return parse_seconds_up_to(t, max_capture_timeout_ms, c.capture.timeout_ms); }},
+    {"capture.on_full", ValueType::text, "wait, drop",
+     [](Config& c, std::string_view t) { return parse_choice(t, {"wait", "drop"}, c.capture.on_full); }},
     {"pipeline.workers", ValueType::count, "0..64, 0 = one per core",
      [](Config& c, std::string_view t) { return parse_range(t, 0, max_workers, c.pipeline.workers); }},
     {"pipeline.queue_batches", ValueType::count, "1..4096",

@@ -20,7 +20,7 @@ inline constexpr std::array<std::string_view, 5> kKafkaMessageStates{"produced",
 inline constexpr MetricType kCounter = MetricType::kCounter;
 inline constexpr MetricType kGauge = MetricType::kGauge;
 
-inline constexpr std::array<MetricDescription, 33> kCatalog{{
+inline constexpr std::array<MetricDescription, 38> kCatalog{{
     {"flowfeat_build_info", kGauge, "version", {}, "Always 1; the version label names the running flowfeat build"},
     {"flowfeat_packets_received_total", kCounter, "source", {}, "Packets read from a capture source"},
     {"flowfeat_received_bytes_total",
@@ -35,6 +35,16 @@ inline constexpr std::array<MetricDescription, 33> kCatalog{{
      "Packets that update no flow (too short, non-first fragment, not IP, ...), by reason"},
     {"flowfeat_packets_dropped_total", kCounter, "place", kDropPlaces,
      "Packets lost before decoding: by the kernel, by the interface, or at a full queue"},
+    {"flowfeat_capture_frames_total", kCounter, "capture", {},
+     "Frames a live capture thread read from its kernel ring (capture = interface/thread)"},
+    {"flowfeat_capture_lost_total", kCounter, "capture", {},
+     "Frames a live capture thread lost: dropped by the kernel at a full ring, or at a full queue with capture.on_full: drop"},
+    {"flowfeat_capture_loss_ratio", kGauge, "capture", {},
+     "Share of a live capture thread's frames lost since it started: lost / (read + dropped by the kernel)"},
+    {"flowfeat_capture_ring_fill_ratio", kGauge, "capture", {},
+     "Estimated share of a live capture thread's kernel ring held by frames not yet read, at its last batch (0..1)"},
+    {"flowfeat_capture_backlog_seconds", kGauge, "capture", {},
+     "Age of the oldest frame a live capture thread had not read yet, at its last batch: how far it is behind"},
     {"flowfeat_flows_active", kGauge, "", {}, "Flows currently open in the flow tables"},
     {"flowfeat_flows_created_total", kCounter, "", {}, "Flows started"},
     {"flowfeat_flows_ended_total", kCounter, "reason", kEndReasons,

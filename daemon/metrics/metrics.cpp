@@ -32,6 +32,11 @@ constexpr std::size_t kPacketsReceived = index_of("flowfeat_packets_received_tot
 constexpr std::size_t kBytesReceived = index_of("flowfeat_received_bytes_total");
 constexpr std::size_t kPacketsIgnored = index_of("flowfeat_packets_ignored_total");
 constexpr std::size_t kPacketsDropped = index_of("flowfeat_packets_dropped_total");
+constexpr std::size_t kCaptureFrames = index_of("flowfeat_capture_frames_total");
+constexpr std::size_t kCaptureLost = index_of("flowfeat_capture_lost_total");
+constexpr std::size_t kCaptureLossRatio = index_of("flowfeat_capture_loss_ratio");
+constexpr std::size_t kCaptureRingFill = index_of("flowfeat_capture_ring_fill_ratio");
+constexpr std::size_t kCaptureBacklog = index_of("flowfeat_capture_backlog_seconds");
 constexpr std::size_t kFlowsActive = index_of("flowfeat_flows_active");
 constexpr std::size_t kFlowsCreated = index_of("flowfeat_flows_created_total");
 constexpr std::size_t kFlowsEnded = index_of("flowfeat_flows_ended_total");
@@ -184,6 +189,11 @@ Counter& Metrics::packets_received(std::string_view source) { return impl_->coun
 Counter& Metrics::bytes_received(std::string_view source) { return impl_->counter(kBytesReceived, source); }
 Counter& Metrics::packets_ignored(std::string_view reason) { return impl_->counter(kPacketsIgnored, reason); }
 Counter& Metrics::packets_dropped(std::string_view place) { return impl_->counter(kPacketsDropped, place); }
+Counter& Metrics::capture_frames(std::string_view capture) { return impl_->counter(kCaptureFrames, capture); }
+Counter& Metrics::capture_lost(std::string_view capture) { return impl_->counter(kCaptureLost, capture); }
+Gauge& Metrics::capture_loss_ratio(std::string_view capture) { return impl_->gauge(kCaptureLossRatio, capture); }
+Gauge& Metrics::capture_ring_fill(std::string_view capture) { return impl_->gauge(kCaptureRingFill, capture); }
+Gauge& Metrics::capture_backlog(std::string_view capture) { return impl_->gauge(kCaptureBacklog, capture); }
 Gauge& Metrics::flows_active() { return impl_->gauge(kFlowsActive, ""); }
 Counter& Metrics::flows_created() { return impl_->counter(kFlowsCreated, ""); }
 Counter& Metrics::flows_ended(std::string_view reason) { return impl_->counter(kFlowsEnded, reason); }

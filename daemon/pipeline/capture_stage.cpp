@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <string>
 
 namespace flowfeat::pipeline_detail {
@@ -15,10 +16,16 @@ std::uint64_t coarse_steady_ms() {
   return static_cast<std::uint64_t>(now.tv_sec) * 1000u + static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000u;
 }
 
+std::uint64_t coarse_wall_ms() {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1000u + static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000u;
+}
+
 }  // namespace
 
 CaptureStage::CaptureStage(const DecoderOptions& decoder_options, bool keep_bytes, std::string_view source_name,
-                           Metrics& metrics)
+                           std::string_view capture, Metrics& metrics)
     : decoder_(decoder_options),
       keep_bytes_(keep_bytes),
       packets_received_(metrics.packets_received(source_name)),
@@ -30,6 +37,7 @@ CaptureStage::CaptureStage(const DecoderOptions& decoder_options, bool keep_byte
   for (std::size_t i = 1; i < kDecodeStatusCount; ++i) {
     packets_ignored_[i] = &metrics.packets_ignored(to_string(static_cast<DecodeStatus>(i)));
   }
+  if (!capture.empty()) health_.emplace(metrics, capture);
 }
 
 ReadResult CaptureStage::fill(PacketSource& source, Slot& slot) {
@@ -40,6 +48,7 @@ ReadResult CaptureStage::fill(PacketSource& source, Slot& slot) {
   while (!batch.full()) {
     result = source.read(raw_);
     if (result != ReadResult::kPacket) break;
+    if (batch.size() == 0) note_backlog(source);
     ++stats_.packets_read;
     stats_.bytes_read += raw_.wire_length;
     DecodedPacket& packet = batch.next_slot();
@@ -53,8 +62,19 @@ ReadResult CaptureStage::fill(PacketSource& source, Slot& slot) {
     }
     if (delay_ms != 0 && coarse_steady_ms() - started_ms >= delay_ms) break;
   }
+  if (result == ReadResult::kQuiet) stats_.backlog_ms = 0;  // nothing waits
   batch.seal();
   return result;
+}
+
+// The first frame of a batch is the oldest one the source still held: how late it is read is how
+// far the capture is behind (a wave of work in the graph, a stall of the sink).
+void CaptureStage::note_backlog(const PacketSource& source) {
+  const std::optional<std::uint64_t> due = source.due_wall_ms(raw_.time_ms());
+  if (!due) return;
+  const std::uint64_t now = coarse_wall_ms();
+  stats_.backlog_ms = now > *due ? now - *due : 0;
+  stats_.backlog_peak_ms = std::max(stats_.backlog_peak_ms, stats_.backlog_ms);
 }
 
 ReadResult CaptureStage::drop_one(PacketSource& source) {
@@ -80,6 +100,17 @@ void CaptureStage::publish(const SourceStats& source) {
   interface_drops_.increment(delta(stats_.interface_drops, published_.interface_drops));
   for (std::size_t i = 1; i < kDecodeStatusCount; ++i) {
     packets_ignored_[i]->increment(delta(stats_.packets_ignored[i], published_.packets_ignored[i]));
+  }
+  stats_.ring_fill_peak = std::max(stats_.ring_fill_peak, source.ring_fill);
+  if (health_) {
+    const std::uint64_t lost = stats_.kernel_drops + stats_.packets_dropped;
+    const std::uint64_t lost_before = published_.kernel_drops + published_.packets_dropped;
+    health_->frames.increment(delta(stats_.packets_read, published_.packets_read));
+    health_->lost.increment(delta(lost, lost_before));
+    const std::uint64_t offered = stats_.packets_read + stats_.kernel_drops;
+    health_->loss_ratio.set(offered != 0 ? static_cast<double>(lost) / static_cast<double>(offered) : 0.0);
+    health_->ring_fill.set(source.ring_fill);
+    health_->backlog.set(static_cast<double>(stats_.backlog_ms) / 1000.0);
   }
   published_ = stats_;
 }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,25 @@ struct CaptureStats {
   std::uint64_t packets_dropped = 0;  // read while the graph was full (live sources only)
   std::uint64_t kernel_drops = 0;     // as the source reports them
   std::uint64_t interface_drops = 0;
+  double ring_fill_peak = 0.0;         // live: the fullest the kernel ring was seen (SourceStats::ring_fill)
+  std::uint64_t backlog_ms = 0;        // paced sources: age of the oldest frame not read, at the last batch
+  std::uint64_t backlog_peak_ms = 0;
+};
+
+// The health of one live capture thread, labeled capture="<interface>/<thread>".
+struct CaptureHealthMetrics {
+  CaptureHealthMetrics(Metrics& metrics, std::string_view capture)
+      : frames(metrics.capture_frames(capture)),
+        lost(metrics.capture_lost(capture)),
+        loss_ratio(metrics.capture_loss_ratio(capture)),
+        ring_fill(metrics.capture_ring_fill(capture)),
+        backlog(metrics.capture_backlog(capture)) {}
+
+  Counter& frames;
+  Counter& lost;
+  Gauge& loss_ratio;
+  Gauge& ring_fill;
+  Gauge& backlog;
 };
 
 // Reads frames from one source and decodes them into a slot's batch. Packet times stay as read: the
@@ -28,13 +48,15 @@ struct CaptureStats {
 // is where the frames of several capture threads meet. Owned by one capture thread; not thread-safe.
 class CaptureStage {
  public:
-  CaptureStage(const DecoderOptions& decoder_options, bool keep_bytes, std::string_view source_name, Metrics& metrics);
+  // capture: the label of the thread's health metrics ("<interface>/<thread>"); empty for files.
+  CaptureStage(const DecoderOptions& decoder_options, bool keep_bytes, std::string_view source_name,
+               std::string_view capture, Metrics& metrics);
 
   // Decodes frames into slot until its batch is full, the source's batch delay has passed (kPacket),
   // the source is quiet (kQuiet) or at its end (kEnd); returns what the last read gave.
   ReadResult fill(PacketSource& source, Slot& slot);
 
-  // Reads one frame and counts it as dropped (the graph is full and a live source must not wait).
+  // Reads one frame and counts it as dropped (the graph is full and capture.on_full is drop).
   ReadResult drop_one(PacketSource& source);
 
   const CaptureStats& stats() const noexcept { return stats_; }
@@ -43,6 +65,8 @@ class CaptureStage {
   void publish(const SourceStats& source);
 
  private:
+  void note_backlog(const PacketSource& source);
+
   Decoder decoder_;
   bool keep_bytes_;
   RawPacket raw_;
@@ -54,6 +78,7 @@ class CaptureStage {
   Counter& kernel_drops_;
   Counter& interface_drops_;
   std::vector<Counter*> packets_ignored_;  // by DecodeStatus; null for kOk
+  std::optional<CaptureHealthMetrics> health_;  // live captures only
 };
 
 }  // namespace flowfeat::pipeline_detail

@@ -6,6 +6,7 @@
 #include <tbb/task_arena.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -37,6 +38,12 @@ using namespace pipeline_detail;
 
 std::uint64_t PipelineSummary::packets_ignored_total() const noexcept {
   return std::accumulate(packets_ignored.begin(), packets_ignored.end(), std::uint64_t{0});
+}
+
+double PipelineSummary::capture_loss_ratio() const noexcept {
+  const std::uint64_t lost = kernel_drops + packets_dropped;
+  const std::uint64_t offered = packets_read + kernel_drops;
+  return offered != 0 ? static_cast<double>(lost) / static_cast<double>(offered) : 0.0;
 }
 
 std::uint64_t PipelineSummary::records_lost() const noexcept {
@@ -192,7 +199,8 @@ PipelineSummary Pipeline::Impl::run(const std::vector<PipelineInput>& inputs) {
   std::vector<std::unique_ptr<CaptureStage>> stages;
   for (const PipelineInput& input : inputs) {
     stages.push_back(std::make_unique<CaptureStage>(options_.decoder.value_or(decoder_options(config_.flows)),
-                                                    config_.flows.dpi_enabled, input.name, metrics_));
+                                                    config_.flows.dpi_enabled, input.name, input.capture,
+                                                    metrics_));
   }
   // oneTBB allows one worker fewer than cores by default, counting the reading thread as busy with
   // tasks; it is not, so the shards get a worker each whatever the core count.
@@ -307,9 +315,12 @@ void Pipeline::Impl::capture(PacketSource& source, CaptureStage& stage, Entry& e
   });
 }
 
+// With no free slot a capture thread waits (the kernel's ring holds a live link's frames meanwhile,
+// and drops only what overflows it, counted by the kernel), or, with capture.on_full: drop, reads
+// on and drops what finds no slot.
 Slot* Pipeline::Impl::take_slot(PacketSource& source, CaptureStage& stage, ReadResult& last) {
   Slot* slot = nullptr;
-  if (options_.admission == Admission::kWait) {
+  if (options_.admission == Admission::kWait || config_.capture.on_full == "wait") {
     free_slots_.pop(slot);
     return slot;
   }
@@ -390,6 +401,8 @@ PipelineSummary Pipeline::Impl::summarize(const std::vector<std::unique_ptr<Capt
     summary.packets_dropped += c.packets_dropped;
     summary.kernel_drops += c.kernel_drops;
     summary.interface_drops += c.interface_drops;
+    summary.ring_fill_peak = std::max(summary.ring_fill_peak, c.ring_fill_peak);
+    summary.backlog_peak_ms = std::max(summary.backlog_peak_ms, c.backlog_peak_ms);
   }
   for (const auto& shard : flow_shards_) {
     const FlowTableStats& s = shard->stats();

@@ -58,6 +58,7 @@ std::vector<OutputFormat> SinkStage::row_formats() const {
 }
 
 void SinkStage::process(Slot& slot) {
+  hold_.wait();
   for (RecordSink* sink : sinks_) {
     // The format stage made the rows of every format a sink takes.
     const FormattedRows& rows = slot.rows[static_cast<std::size_t>(sink->row_format())];

@@ -7,6 +7,7 @@
 #include "flowfeat/metrics/metrics.hpp"
 #include "flowfeat/sink/kafka/kafka_sink.hpp"
 #include "flowfeat/sink/rotating_file_sink.hpp"
+#include "sink_hold.hpp"
 #include "slot.hpp"
 
 namespace flowfeat::pipeline_detail {
@@ -76,6 +77,7 @@ class SinkStage {
   KafkaStats published_kafka_;
   Gauge& watermark_;
   Gauge& lag_;
+  SinkHold hold_;
 };
 
 }  // namespace flowfeat::pipeline_detail

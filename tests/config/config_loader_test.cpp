@@ -382,6 +382,7 @@ TEST(ConfigDefaults, ReadFilesAsFastAsPossibleAndCaptureAsTheContractSays) {
   EXPECT_FALSE(c.capture.immediate);
   EXPECT_EQ(c.capture.filter, "");
   EXPECT_EQ(c.capture.timeout_ms, 100u);
+  EXPECT_EQ(c.capture.on_full, "wait");
   EXPECT_EQ(c.process.user, "");
   EXPECT_EQ(c.process.group, "");
 }
@@ -399,6 +400,7 @@ capture:
   immediate: true
   filter: "not port 22 and (tcp or udp)"
   timeout: 0.25
+  on_full: drop
 process: {user: flowfeat, group: netdump}
 )yaml");
   EXPECT_EQ(c.input.replay_speed, 2.5);
@@ -411,6 +413,7 @@ process: {user: flowfeat, group: netdump}
   EXPECT_TRUE(c.capture.immediate);
   EXPECT_EQ(c.capture.filter, "not port 22 and (tcp or udp)");
   EXPECT_EQ(c.capture.timeout_ms, 250u);
+  EXPECT_EQ(c.capture.on_full, "drop");
   EXPECT_EQ(c.process.user, "flowfeat");
   EXPECT_EQ(c.process.group, "netdump");
 }
@@ -441,6 +444,8 @@ TEST(ConfigLoader, CaptureValuesOutOfRange) {
   EXPECT_EQ(problem("capture: {snaplen: 262145}"),
             "capture.snaplen: \"262145\" is out of range (allowed: 64..262144 bytes)");
   EXPECT_EQ(problem("capture: {buffer_mib: 0}"), "capture.buffer_mib: \"0\" is out of range (allowed: 1..4096 MiB)");
+  EXPECT_EQ(problem("capture: {on_full: block}"),
+            "capture.on_full: \"block\" is not a valid value (allowed: wait, drop)");
   EXPECT_EQ(problem("capture: {buffer_mib: 4097}"),
             "capture.buffer_mib: \"4097\" is out of range (allowed: 1..4096 MiB)");
   EXPECT_EQ(problem("capture: {timeout: 0}"), "capture.timeout: \"0\" is out of range (allowed: 0.001..10 seconds)");
@@ -454,7 +459,7 @@ TEST(ConfigLoader, CaptureValuesOutOfRange) {
             "capture.interfaces: expected a list of strings, got \"eth0\" (allowed: a list of interface names)");
   EXPECT_EQ(problem("capture: {thread: 2}"),
             "capture.thread: unknown key (expected one of: interfaces, threads, fanout_defrag, snaplen, buffer_mib, "
-            "promiscuous, immediate, filter, timeout)");
+            "promiscuous, immediate, filter, timeout, on_full)");
   EXPECT_EQ(problem("process: {uid: 0}"), "process.uid: unknown key (expected one of: user, group)");
 }
 
@@ -578,7 +583,7 @@ TEST(ConfigFile, ShippedConfigurationWritesOutEveryKey) {
                          "flows", "idle_timeout", "active_timeout", "max_flows", "decode_tunnels", "reference_quirks",
                          "dpi", "enabled", "packets", "input", "files", "progress", "replay_speed", "capture",
                          "interfaces", "threads", "fanout_defrag", "snaplen", "buffer_mib", "promiscuous", "immediate",
-                         "filter", "timeout", "pipeline", "workers", "queue_batches", "window", "span", "max_flows",
+                         "filter", "timeout", "on_full", "pipeline", "workers", "queue_batches", "window", "span", "max_flows",
                          "labels", "file", "format", "header", "columns", "src_ip", "src_port", "dst_ip", "dst_port",
                          "protocol", "label", "attack_cat", "start_time", "end_time", "time_format", "time_zone",
                          "time_tolerance", "benign_values", "features", "protocols", "quantile_warmup", "standardize",

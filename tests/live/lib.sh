@@ -88,10 +88,17 @@ live_wait_for() {
 }
 
 # live_metric NAME [PORT]: the value of one sample on the namespace's metrics endpoint (sums the
-# family's series when NAME has no labels); 0 when there is no such sample.
+# family's series when NAME has no labels), as a whole number; 0 when there is no such sample.
 live_metric() {
   local name=$1 port=${2:-9877} value
   value=$(live_in curl -sf "http://127.0.0.1:$port/metrics" | metric_value "$name")
+  echo "${value:-0}"
+}
+
+# live_gauge NAME [PORT]: as live_metric, with the fraction (ratios, seconds).
+live_gauge() {
+  local name=$1 port=${2:-9877} value
+  value=$(live_in curl -sf "http://127.0.0.1:$port/metrics" | metric_value "$name" '%.10g')
   echo "${value:-0}"
 }
 

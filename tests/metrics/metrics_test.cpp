@@ -58,6 +58,11 @@ void touch_every_family(Metrics& m) {
   m.bytes_received("pcap");
   m.packets_ignored("non_ip");
   m.packets_dropped("queue");
+  m.capture_frames("eth0/0");
+  m.capture_lost("eth0/0");
+  m.capture_loss_ratio("eth0/0");
+  m.capture_ring_fill("eth0/0");
+  m.capture_backlog("eth0/0");
   m.flows_active();
   m.flows_created();
   m.flows_ended("idle");

@@ -1,4 +1,5 @@
 #include "flowfeat/pipeline/pipeline.hpp"
+#include "flowfeat/core/clock_now.hpp"
 
 #include <gtest/gtest.h>
 
@@ -495,6 +496,36 @@ TEST(LiveSource, APacedReplayGivesTheFlowsOfAPlainReplay) {
     EXPECT_EQ(got.fans, expected.fans) << "flow " << id;
   }
   EXPECT_GE(now_us / 1000 + 1, last_ms - first_ms) << "the replay was not paced";
+}
+
+}  // namespace
+}  // namespace flowfeat
+
+namespace flowfeat {
+namespace {
+
+TEST(LiveSource, EachCaptureThreadReportsItsLossRingAndBacklog) {
+  Metrics metrics(MetricsOptions{.enabled = false});
+  ScriptedSource late;
+  // Every frame of this thread was due 5 s before it is read: it is 5 s behind its link.
+  late.set_schedule([](std::uint64_t) { return wall_clock_ms() - 5000; });
+  late.frame(kStart, 0, query(1, 4000)).drops(3, 0).frame(kStart, 100'000, reply(1, 4000)).quiet(kStartMs + 200);
+  ScriptedSource punctual;
+  punctual.frame(kStart, 50'000, query(2, 4001)).quiet(kStartMs + 100).drops(1, 0);
+  Pipeline pipeline(live_config(2), metrics, {.write_files = false});
+  const PipelineSummary summary =
+      pipeline.run(std::vector<PipelineInput>{{&late, "eth0", "eth0/0"}, {&punctual, "eth0", "eth0/1"}});
+  EXPECT_EQ(metrics.capture_frames("eth0/0").value(), 2.0);
+  EXPECT_EQ(metrics.capture_frames("eth0/1").value(), 1.0);
+  EXPECT_EQ(metrics.capture_lost("eth0/0").value(), 3.0);
+  EXPECT_EQ(metrics.capture_lost("eth0/1").value(), 1.0);
+  EXPECT_DOUBLE_EQ(metrics.capture_loss_ratio("eth0/0").value(), 3.0 / 5.0);
+  EXPECT_DOUBLE_EQ(metrics.capture_loss_ratio("eth0/1").value(), 1.0 / 2.0);
+  EXPECT_DOUBLE_EQ(summary.capture_loss_ratio(), 4.0 / 7.0);
+  EXPECT_GE(summary.backlog_peak_ms, 4900u);
+  EXPECT_LE(summary.backlog_peak_ms, 6000u);
+  EXPECT_EQ(metrics.capture_backlog("eth0/0").value(), 0.0) << "a quiet source has nothing waiting";
+  EXPECT_EQ(metrics.capture_backlog("eth0/1").value(), 0.0);
 }
 
 }  // namespace

@@ -411,10 +411,39 @@ TEST(Pipeline, OneSlotInFlightGivesTheSameOutput) {
   EXPECT_TRUE(outputs[0] == outputs[1]);
 }
 
-TEST(Pipeline, ALiveSourceDropsAndCountsInsteadOfWaiting) {
+TEST(Pipeline, ALiveSourceWaitsForAFreeBatchByDefault) {
   MemorySource source = sorted_traffic(7, 3000);
   Config config = test_config("unused", 1);
   config.pipeline.queue_batches = 1;
+  ASSERT_EQ(config.capture.on_full, "wait");
+  std::vector<std::uint64_t> waited;
+  std::vector<std::uint64_t> unhurried;
+  for (std::vector<std::uint64_t>* ids : {&waited, &unhurried}) {
+    Metrics metrics(MetricsOptions{.enabled = false});
+    const bool slow = ids == &waited;
+    Pipeline pipeline(config, metrics,
+                      {.write_files = false,
+                       .consumer =
+                           [&, slow](const FeatureRecord& record) {
+                             if (slow) std::this_thread::sleep_for(std::chrono::microseconds(50));
+                             ids->push_back(record.flow.flow_id);
+                           },
+                       .admission = slow ? Admission::kDropWhenFull : Admission::kWait});
+    source.rewind();
+    const PipelineSummary summary = pipeline.run(source);
+    EXPECT_EQ(summary.packets_read, source.size());
+    EXPECT_EQ(summary.packets_dropped, 0u) << "a waiting capture drops nothing at the queue";
+    EXPECT_EQ(metrics.packets_dropped("queue").value(), 0.0);
+  }
+  EXPECT_FALSE(waited.empty());
+  EXPECT_EQ(waited, unhurried) << "a capture that waits for the graph loses no record";
+}
+
+TEST(Pipeline, ALiveSourceWithOnFullDropDropsAndCountsInsteadOfWaiting) {
+  MemorySource source = sorted_traffic(7, 3000);
+  Config config = test_config("unused", 1);
+  config.pipeline.queue_batches = 1;
+  config.capture.on_full = "drop";
   Metrics metrics(MetricsOptions{.enabled = false});
   Pipeline pipeline(config, metrics,
                     {.write_files = false,

@@ -14,7 +14,8 @@ poll_until() {
 
 # metric_value NAME: from a Prometheus text exposition on standard input, the value of one sample
 # (the family's series summed when NAME has no labels); nothing when there is no such sample.
+# Whole numbers (counters); metric_value NAME %.10g keeps the fraction of a gauge.
 metric_value() {
-  awk -v n="$1" 'index($0, n) == 1 && (substr($0, length(n) + 1, 1) ~ /[ {]/) { s += $NF; found = 1 }
-                 END { if (found) printf "%.0f\n", s }'
+  awk -v n="$1" -v f="${2:-%.0f}" 'index($0, n) == 1 && (substr($0, length(n) + 1, 1) ~ /[ {]/) { s += $NF; found = 1 }
+                                   END { if (found) printf f "\n", s }'
 }

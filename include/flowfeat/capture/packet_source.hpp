@@ -19,6 +19,10 @@ struct SourceStats {
   std::uint64_t files_corrupt = 0;    // a record could not be read; earlier packets were kept
   std::uint64_t kernel_drops = 0;     // live: frames the kernel could not queue (ring full)
   std::uint64_t interface_drops = 0;  // live: frames the interface or its driver dropped
+  // live: the share of the kernel ring taken by frames not yet read (0..1), estimated from the
+  // socket's counts (frames the kernel queued, minus dropped, minus read) and the frames' size in
+  // the ring (their captured bytes plus the TPACKET_V3 frame header)
+  double ring_fill = 0.0;
 };
 
 // What a read gave: a frame, nothing yet (a live source had no frame within its poll interval), the

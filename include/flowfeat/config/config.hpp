@@ -43,6 +43,7 @@ struct CaptureConfig {
   bool immediate = false;               // capture.immediate
   std::string filter;                   // capture.filter: BPF expression
   std::uint64_t timeout_ms = 100;       // capture.timeout (seconds in YAML): poll interval and tick period
+  std::string on_full = "wait";         // capture.on_full: wait (frames stay in the kernel ring), drop
 
   friend bool operator==(const CaptureConfig&, const CaptureConfig&) = default;
 };

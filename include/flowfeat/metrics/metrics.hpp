@@ -48,6 +48,11 @@ class Metrics {
   Counter& bytes_received(std::string_view source);    // flowfeat_received_bytes_total{source}
   Counter& packets_ignored(std::string_view reason);   // flowfeat_packets_ignored_total{reason}
   Counter& packets_dropped(std::string_view place);    // flowfeat_packets_dropped_total{place=kernel|interface|queue}
+  Counter& capture_frames(std::string_view capture);   // flowfeat_capture_frames_total{capture}
+  Counter& capture_lost(std::string_view capture);     // flowfeat_capture_lost_total{capture}
+  Gauge& capture_loss_ratio(std::string_view capture); // flowfeat_capture_loss_ratio{capture}
+  Gauge& capture_ring_fill(std::string_view capture);  // flowfeat_capture_ring_fill_ratio{capture}
+  Gauge& capture_backlog(std::string_view capture);    // flowfeat_capture_backlog_seconds{capture}
   Gauge& flows_active();                               // flowfeat_flows_active
   Counter& flows_created();                            // flowfeat_flows_created_total
   Counter& flows_ended(std::string_view reason);       // flowfeat_flows_ended_total{reason=idle|active|evicted}

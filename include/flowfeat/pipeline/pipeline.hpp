@@ -46,8 +46,10 @@ class PipelineError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What happens when every slot is in use: a file waits for the graph; a live capture must not
-// block the kernel's ring, so it drops the packet and counts it.
+// How the sinks treat a stall: a replay waits for the disk or the broker; a live capture's sinks
+// wait a bounded time (output.on_write_error, output.kafka.max_wait), then drop and count. A live
+// capture thread with no free batch waits too (frames stay in the kernel's ring) unless
+// capture.on_full is drop.
 enum class Admission : std::uint8_t { kWait, kDropWhenFull };
 
 // Called now and then during a run (about every 64 k packets), e.g. for a progress bar.
@@ -67,11 +69,13 @@ struct PipelineOptions {
   PipelineProgress progress{};
 };
 
-// One capture input of a run: a source, read by a capture thread of its own, and the name its
-// packet metrics carry (the source label: "file", an interface name).
+// One capture input of a run: a source, read by a capture thread of its own, the name its packet
+// metrics carry (the source label: "file", an interface name) and, for a live capture thread, the
+// label of its health metrics ("<interface>/<thread>").
 struct PipelineInput {
   PacketSource* source = nullptr;
   std::string name;
+  std::string capture{};
 };
 
 // What one run read and produced.
@@ -83,6 +87,8 @@ struct PipelineSummary {
   std::uint64_t packets_dropped = 0;                                 // graph full (live sources)
   std::uint64_t kernel_drops = 0;     // reported by live sources: the kernel's ring was full
   std::uint64_t interface_drops = 0;  // reported by live sources: the interface dropped
+  double ring_fill_peak = 0.0;        // live: the fullest any capture thread's kernel ring was seen
+  std::uint64_t backlog_peak_ms = 0;  // live, paced: the oldest a frame waited before it was read
   FlowTableStats flows;        // summed over the shards; peak_active_flows as seen between batches
   HostWindowStats window;
   std::uint64_t records = 0;   // records that reached the sink stage
@@ -94,6 +100,8 @@ struct PipelineSummary {
   std::array<double, kPipelineStageCount> stage_cpu_seconds{};  // by PipelineStage
 
   std::uint64_t packets_ignored_total() const noexcept;
+  // Frames lost before decoding (by the kernel, or at a full queue) over the frames offered.
+  double capture_loss_ratio() const noexcept;
   // Records that reached the sink stage but not every output: not written to a file, not delivered.
   std::uint64_t records_lost() const noexcept;
 };
