@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # soak.sh [--minutes N] [--rate FRAMES_PER_S] [--interval S] [--warm-up S] [--capture-threads N]
-#         [--out DIR] [-- FLOWFEATD_ARGS...]
+#         [--buffer-mib N] [--out DIR] [-- FLOWFEATD_ARGS...]
 # soak.sh --replot DIR
 #
 # A soak of flowfeatd on a live feed (root): N minutes (default 10) of bench/live_mix.sh's mix at a
@@ -29,13 +29,14 @@
 # flows a second start and end idle after 60 s, and the 64 k flows that stay open end on the active
 # timeout every 120 s and start again: the flow table, the fan window and the record path all work at
 # a steady state. flowfeatd runs with its defaults but for the record files: 64 MiB each, the last 3
-# kept (output.rotate_bytes, output.keep_files), so the disk stays bounded and rotation is exercised.
+# kept (output.rotate_bytes, output.keep_files), so the disk stays bounded and rotation is exercised,
+# and the kernel ring of each capture thread, --buffer-mib (capture.buffer_mib, default 64).
 # The sender shares the cores with flowfeatd (and with whatever else runs on the machine).
 # Environment: FLOWFEAT_BUILD_DIR (default build/); the binary is copied at the start.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [--minutes N] [--rate FRAMES_PER_S] [--interval S] [--warm-up S] [--capture-threads N] [--out DIR] [-- FLOWFEATD_ARGS...]" >&2
+  echo "usage: $0 [--minutes N] [--rate FRAMES_PER_S] [--interval S] [--warm-up S] [--capture-threads N] [--buffer-mib N] [--out DIR] [-- FLOWFEATD_ARGS...]" >&2
   echo "       $0 --replot DIR" >&2
   exit 2
 }
@@ -83,6 +84,7 @@ rate=300000
 interval=2
 warm_up=180
 capture_threads=1
+buffer_mib=64
 out=""
 replot=""
 extra=()
@@ -93,6 +95,7 @@ while (($# > 0)); do
     --interval) (($# >= 2)) || usage; interval=$2; shift 2 ;;
     --warm-up) (($# >= 2)) || usage; warm_up=$2; shift 2 ;;
     --capture-threads) (($# >= 2)) || usage; capture_threads=$2; shift 2 ;;
+    --buffer-mib) (($# >= 2)) || usage; buffer_mib=$2; shift 2 ;;
     --out) (($# >= 2)) || usage; out=$2; shift 2 ;;
     --replot) (($# >= 2)) || usage; replot=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
@@ -108,7 +111,7 @@ if [ -n "$replot" ]; then
   echo "plot: $replot/soak.png"
   exit 0
 fi
-for v in minutes rate interval warm_up capture_threads; do
+for v in minutes rate interval warm_up capture_threads buffer_mib; do
   [[ ${!v} =~ ^[0-9]+$ ]] && ((${!v} > 0)) || { echo "--${v/_/-} must be a positive integer" >&2; exit 2; }
 done
 ((warm_up + 10 * interval < minutes * 60)) || { echo "the warm-up leaves too few samples in $minutes minute(s)" >&2; exit 2; }
@@ -127,7 +130,9 @@ mkdir -p "$LIVE_DIR/bin"
 cp "$build_dir/daemon/app/flowfeatd" "$LIVE_DIR/bin/"
 FLOWFEATD=$LIVE_DIR/bin/flowfeatd
 "$repo_root/bench/live_mix.sh" imix >"$LIVE_DIR/mix.cfg"
-cat >"$LIVE_DIR/soak.yaml" <<'EOF'
+cat >"$LIVE_DIR/soak.yaml" <<EOF
+capture:
+  buffer_mib: $buffer_mib
 output:
   rotate_bytes: 67108864
   keep_files: 3
@@ -136,7 +141,7 @@ EOF
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) CPUs; kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "flowfeatd $("$FLOWFEATD" --version 2>&1 | head -1), repository at $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "soak: $minutes min at $rate frames/s, $capture_threads capture thread(s), a sample every $interval s, warm-up $warm_up s;" \
+  echo "soak: $minutes min at $rate frames/s, $capture_threads capture thread(s), ring $buffer_mib MiB, a sample every $interval s, warm-up $warm_up s;" \
     "flowfeatd arguments: ${extra[*]:-(defaults)}"
 } | tee "$out/soak-summary.txt"
 

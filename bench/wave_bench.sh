@@ -34,7 +34,8 @@ fi
 # run NAME ACTIVE_TIMEOUT: one replay; appends "stage seconds" lines and the flows ended active to
 # $work/NAME.txt.
 run() {
-  local name=$1 active=$2 out=$work/out-$name
+  local name=$1 active=$2
+  local out=$work/out-$name
   rm -rf "$out"
   mkdir -p "$out"
   "$flowfeatd" --read "$capture" --output "$out" --progress never --no-metrics --active-timeout "$active" \
@@ -45,7 +46,7 @@ run() {
 }
 for ((r = 0; r < rounds; r++)); do
   run waves 120
-  run calm 100000
+  run calm 86400
 done
 python3 - "$work/waves.txt" "$work/calm.txt" <<'PY'
 import statistics

@@ -44,7 +44,11 @@ LIVE_PIDS=()
 
 live_cleanup() {
   local pid
-  for pid in "${LIVE_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  # Children too: trafgen runs its senders in processes of their own, which outlive their parent.
+  for pid in "${LIVE_PIDS[@]}"; do
+    pkill -9 -P "$pid" 2>/dev/null || true
+    kill -9 "$pid" 2>/dev/null || true
+  done
   [ -n "$LIVE_NS" ] && ip netns del "$LIVE_NS" 2>/dev/null || true
   [ -n "$LIVE_DIR" ] && [ -z "${FLOWFEAT_KEEP_LIVE_DIR:-}" ] && rm -rf "$LIVE_DIR"
   return 0

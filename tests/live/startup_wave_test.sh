@@ -32,6 +32,7 @@ sleep 16
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
+pkill -P "$sender" 2>/dev/null || true  # trafgen's sending process
 kill "$sender" 2>/dev/null || true
 [ "$status" -eq 0 ] || live_fail "exit status $status after SIGTERM: $(tail -5 "$LIVE_DIR/flowfeatd.log")"
 summary=$(sed -n '/^flowfeatd: /,$p' "$LIVE_DIR/flowfeatd.log")
