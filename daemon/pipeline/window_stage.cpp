@@ -43,8 +43,11 @@ void WindowStage::process(Slot& slot) {
   std::sort(starts_.begin(), starts_.end(),
             [](const FlowStart& a, const FlowStart& b) { return a.flow_id < b.flow_id; });
   for (const FlowStart& start : starts_) window_.add_start(start);
-  for (const ShardOutput& out : slot.shard_outputs) {
+  for (ShardOutput& out : slot.shard_outputs) {
     for (const FlowRecord& record : out.ends) window_.add_end(record);
+    // The window holds copies now. At the end of input this is a whole table's worth of records,
+    // which would otherwise stay beside the window's copies and the queue's at the peak.
+    out.release_burst();
   }
   const auto emit = [this](const FeatureRecord& record) { queue_.push_back({record.flow, record.fans}); };
   if (slot.end_of_input) {
@@ -58,10 +61,14 @@ void WindowStage::process(Slot& slot) {
 
 void WindowStage::pass_ends(Slot& slot) {
   ends_.clear();
-  for (const ShardOutput& out : slot.shard_outputs) ends_.insert(ends_.end(), out.ends.begin(), out.ends.end());
+  for (ShardOutput& out : slot.shard_outputs) {
+    ends_.insert(ends_.end(), out.ends.begin(), out.ends.end());
+    out.release_burst();  // copied: a burst of ends is not kept twice
+  }
   // Each shard's ends are in its own order; flow_id (capture order) makes one order of them all.
   std::sort(ends_.begin(), ends_.end(), [](const FlowRecord& a, const FlowRecord& b) { return a.flow_id < b.flow_id; });
   for (const FlowRecord& record : ends_) queue_.push_back({record, FanMetrics{}});
+  if (ends_.capacity() > kRecordsPerSlot) std::vector<FlowRecord>().swap(ends_);  // a burst's: give it back
 }
 
 // Only flow and fans are set; every other field of a record stays as a new record has it.

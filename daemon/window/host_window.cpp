@@ -94,7 +94,6 @@ class HostWindow::Impl {
     starts_.clear();
     pairs_.clear();
     hosts_.clear();
-    ready_.reserve(ready_.size() + held_.size());
     for (const auto& [flow_id, record] : held_) ready_.push_back({record, FanMetrics{}});
     held_ = {};
     final_fans_ = {};  // flows that never ended
@@ -182,13 +181,15 @@ class HostWindow::Impl {
     std::sort(ready_.begin(), ready_.end(),
               [](const ReadyRecord& a, const ReadyRecord& b) { return a.flow.flow_id < b.flow.flow_id; });
     // Only flow and fans are ever written, so every other field of the scratch record stays zero.
-    for (const ReadyRecord& ready : ready_) {
-      scratch_.flow = ready.flow;
-      scratch_.fans = ready.fans;
+    // Taken from the front, so a burst (a whole table ending at once) is not held twice while emit
+    // copies it on.
+    while (!ready_.empty()) {
+      scratch_.flow = ready_.front().flow;
+      scratch_.fans = ready_.front().fans;
+      ready_.pop_front();
       emit(scratch_);
       ++stats_.records_out;
     }
-    ready_.clear();
   }
 
   void update_gauges() noexcept {
@@ -210,7 +211,7 @@ class HostWindow::Impl {
 
   absl::flat_hash_map<std::uint64_t, FanMetrics> final_fans_;  // final, record still open
   absl::flat_hash_map<std::uint64_t, FlowRecord> held_;        // ended, fans not final yet
-  std::vector<ReadyRecord> ready_;                             // both, waiting for the next emission
+  std::deque<ReadyRecord> ready_;                              // both, waiting for the next emission
   FeatureRecord scratch_{};
 };
 

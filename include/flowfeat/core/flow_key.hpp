@@ -8,6 +8,7 @@
 
 #include "flowfeat/core/decoded_packet.hpp"
 #include "flowfeat/core/ip_address.hpp"
+#include "flowfeat/core/tunnel_type.hpp"
 
 namespace flowfeat {
 
@@ -52,12 +53,28 @@ class FlowKey {
     return h;
   }
 
+  // The fields back, for the flow table, which keeps the key rather than a second copy of them.
+  IpAddress low_ip() const noexcept { return address(0, words_[5] & 0xff); }
+  IpAddress high_ip() const noexcept { return address(2, (words_[5] >> 8) & 0xff); }
+  std::uint16_t low_port() const noexcept { return static_cast<std::uint16_t>(words_[4]); }
+  std::uint16_t high_port() const noexcept { return static_cast<std::uint16_t>(words_[4] >> 16); }
+  std::uint16_t vlan_id() const noexcept { return static_cast<std::uint16_t>(words_[4] >> 32); }
+  std::uint8_t protocol() const noexcept { return static_cast<std::uint8_t>(words_[4] >> 48); }
+  TunnelType tunnel() const noexcept { return static_cast<TunnelType>(words_[4] >> 56); }
+
   template <typename H>
   friend H AbslHashValue(H h, const FlowKey& k) {
     return H::combine_contiguous(std::move(h), k.words_.data(), kWords);
   }
 
  private:
+  IpAddress address(std::size_t first_word, std::uint64_t version) const noexcept {
+    IpAddress a;
+    std::memcpy(a.bytes.data(), &words_[first_word], a.bytes.size());
+    a.version = static_cast<std::uint8_t>(version);
+    return a;
+  }
+
   static constexpr std::size_t kWords = 6;
   std::array<std::uint64_t, kWords> words_{};
 };

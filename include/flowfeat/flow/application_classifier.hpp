@@ -11,6 +11,11 @@ namespace flowfeat {
 // Per-flow state of application detection. Holds the nDPI flow only while inspection runs.
 struct ClassificationState {
   void* inspection = nullptr;  // nDPI flow struct, owned; released when detection completes
+  const char* reference_guess = nullptr;  // the reference's guess for the flow; nullptr: none
+  // The first packet's IPv4 addresses (network order), for the address list's verdict, looked up
+  // only for the flows whose naming needs it.
+  std::uint32_t first_source_v4 = 0;
+  std::uint32_t first_destination_v4 = 0;
   std::uint16_t master_protocol = 0;
   std::uint16_t app_protocol = 0;
   std::uint16_t category = 0;
@@ -19,17 +24,14 @@ struct ClassificationState {
   std::uint16_t client_port = 0;       // client and server as the reference's nDPI tells them apart
   std::uint16_t server_port = 0;
   std::uint8_t ip_protocol = 0;
-  // The first packet's IPv4 addresses (network order), for the address list's verdict, looked up
-  // only for the flows whose naming needs it.
   bool first_sender_is_client = false;
   bool first_addresses_v4 = false;  // the first packet was IPv4
-  std::uint32_t first_source_v4 = 0;
-  std::uint32_t first_destination_v4 = 0;
-  bool app_by_address = false;            // app_protocol came from the address list alone
-  bool guess_only = false;                // detection gave up with no more than a guess
-  const char* reference_guess = nullptr;  // the reference's guess for the flow; nullptr: none
+  bool app_by_address = false;      // app_protocol came from the address list alone
+  bool guess_only = false;          // detection gave up with no more than a guess
   bool completed = false;
 };
+// Kept in every open flow's slot: pointers first, then the narrow fields, so nothing is padding.
+static_assert(sizeof(ClassificationState) <= 48);
 
 // Application detection with nDPI (application_name). Inspects the first `max_packets` packets of a
 // flow, both directions, then gives up with a guess. Names follow the reference's nDPI, not the
