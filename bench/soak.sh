@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # soak.sh [--minutes N] [--rate FRAMES_PER_S] [--interval S] [--warm-up S] [--capture-threads N]
-#         [--buffer-mib N] [--out DIR] [-- FLOWFEATD_ARGS...]
+#         [--buffer-mib N] [--feed fifo|loop] [--out DIR] [-- FLOWFEATD_ARGS...]
 # soak.sh --replot DIR
 #
 # A soak of flowfeatd on a live feed (root): N minutes (default 10) of bench/live_mix.sh's mix at a
@@ -31,12 +31,19 @@
 # a steady state. flowfeatd runs with its defaults but for the record files: 64 MiB each, the last 3
 # kept (output.rotate_bytes, output.keep_files), so the disk stays bounded and rotation is exercised,
 # and the kernel ring of each capture thread, --buffer-mib (capture.buffer_mib, default 64).
+# The FIFO feeds at most about 190 000 frames/s here (a write and a read a frame); above that,
+# --feed loop sends from memory as the ceiling benchmark does: trafgen writes 1 M frames of the mix
+# once, tcpreplay preloads them and loops (2 s a loop at 500 000 frames/s; 10 M frames, 11 GB in
+# tcpreplay's memory, held it to 310 000 frames/s). The flows that the FIFO
+# feed opens and lets end idle then come back every loop and stay open, so the churn is the first
+# loop's only, and the waves are larger: every flow, those included, reaches its active timeout
+# together every 120 s.
 # The sender shares the cores with flowfeatd (and with whatever else runs on the machine).
 # Environment: FLOWFEAT_BUILD_DIR (default build/); the binary is copied at the start.
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [--minutes N] [--rate FRAMES_PER_S] [--interval S] [--warm-up S] [--capture-threads N] [--buffer-mib N] [--out DIR] [-- FLOWFEATD_ARGS...]" >&2
+  echo "usage: $0 [--minutes N] [--rate FRAMES_PER_S] [--interval S] [--warm-up S] [--capture-threads N] [--buffer-mib N] [--feed fifo|loop] [--out DIR] [-- FLOWFEATD_ARGS...]" >&2
   echo "       $0 --replot DIR" >&2
   exit 2
 }
@@ -48,7 +55,7 @@ set terminal pngcairo size 1000,600 font ",10" noenhanced
 set output "$dir/soak.png"
 set datafile separator "\t"
 set key autotitle columnhead
-set multiplot layout 2,1 title "flowfeatd soak: $minutes min at $rate frames/s, $day, $(nproc) CPUs shared (dashes: end of the warm-up)"
+set multiplot layout 2,1 title "flowfeatd soak: $minutes min, $rate frames/s asked (received: below), $day, $(nproc) CPUs shared (dashes: end of the warm-up)"
 set lmargin 10
 set rmargin 10
 set grid
@@ -85,6 +92,7 @@ interval=2
 warm_up=180
 capture_threads=1
 buffer_mib=64
+feed=fifo
 out=""
 replot=""
 extra=()
@@ -96,6 +104,7 @@ while (($# > 0)); do
     --warm-up) (($# >= 2)) || usage; warm_up=$2; shift 2 ;;
     --capture-threads) (($# >= 2)) || usage; capture_threads=$2; shift 2 ;;
     --buffer-mib) (($# >= 2)) || usage; buffer_mib=$2; shift 2 ;;
+    --feed) (($# >= 2)) || usage; feed=$2; shift 2 ;;
     --out) (($# >= 2)) || usage; out=$2; shift 2 ;;
     --replot) (($# >= 2)) || usage; replot=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
@@ -111,6 +120,7 @@ if [ -n "$replot" ]; then
   echo "plot: $replot/soak.png"
   exit 0
 fi
+[[ $feed == fifo || $feed == loop ]] || { echo "--feed is fifo or loop" >&2; exit 2; }
 for v in minutes rate interval warm_up capture_threads buffer_mib; do
   [[ ${!v} =~ ^[0-9]+$ ]] && ((${!v} > 0)) || { echo "--${v/_/-} must be a positive integer" >&2; exit 2; }
 done
@@ -141,7 +151,7 @@ EOF
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) CPUs; kernel $(uname -r); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "flowfeatd $("$FLOWFEATD" --version 2>&1 | head -1), repository at $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "soak: $minutes min at $rate frames/s, $capture_threads capture thread(s), ring $buffer_mib MiB, a sample every $interval s, warm-up $warm_up s;" \
+  echo "soak: $minutes min at $rate frames/s, $capture_threads capture thread(s), ring $buffer_mib MiB, feed $feed, a sample every $interval s, warm-up $warm_up s;" \
     "flowfeatd arguments: ${extra[*]:-(defaults)}"
 } | tee "$out/soak-summary.txt"
 
@@ -152,14 +162,23 @@ daemon=$LIVE_PID
 live_wait_for 30 "flowfeatd's metrics endpoint" live_in curl -sf http://127.0.0.1:9877/metrics
 
 # The feed: trafgen -> FIFO (a pcap stream) -> tcpreplay, paced. trafgen blocks when tcpreplay falls
-# behind, and stops (SIGPIPE) when tcpreplay exits.
-mkfifo "$LIVE_DIR/feed.pcap"
-trafgen -i "$LIVE_DIR/mix.cfg" --rand -o "$LIVE_DIR/feed.pcap" -n 0 -P 1 -C >"$LIVE_DIR/trafgen.log" 2>&1 &
-generator=$!
-LIVE_PIDS+=("$generator")
+# behind, and stops (SIGPIPE) when tcpreplay exits. Or (--feed loop) 1 M frames written once and
+# sent from memory, looped.
 multi=$((rate / 10000))
 ((multi >= 1)) || multi=1
-live_background tcpreplay tcpreplay -q --no-flow-stats --timer=nano --pps="$rate" --pps-multi="$multi" \
+generator=""
+if [ "$feed" = fifo ]; then
+  mkfifo "$LIVE_DIR/feed.pcap"
+  trafgen -i "$LIVE_DIR/mix.cfg" --rand -o "$LIVE_DIR/feed.pcap" -n 0 -P 1 -C >"$LIVE_DIR/trafgen.log" 2>&1 &
+  generator=$!
+  LIVE_PIDS+=("$generator")
+  preload=()
+else
+  trafgen -i "$LIVE_DIR/mix.cfg" --rand -o "$LIVE_DIR/feed.pcap" -n 1000000 -P 1 -C >"$LIVE_DIR/trafgen.log" 2>&1 ||
+    live_fail "trafgen could not write the feed: $(tail -3 "$LIVE_DIR/trafgen.log")"
+  preload=(--preload-pcap --loop=0)
+fi
+live_background tcpreplay tcpreplay -q --no-flow-stats --timer=nano --pps="$rate" --pps-multi="$multi" "${preload[@]}" \
   --duration=$((minutes * 60)) -i ffsend "$LIVE_DIR/feed.pcap"
 sender=$LIVE_PID
 
@@ -207,8 +226,10 @@ while kill -0 "$sender" 2>/dev/null; do
 done
 wait "$sender" || true
 # trafgen stops on its own when the FIFO's reader is gone; make sure of it.
-for pid in $(pgrep -P "$generator" || true) "$generator"; do kill -9 "$pid" 2>/dev/null || true; done
-wait "$generator" 2>/dev/null || true
+if [ -n "$generator" ]; then
+  for pid in $(pgrep -P "$generator" || true) "$generator"; do kill -9 "$pid" 2>/dev/null || true; done
+  wait "$generator" 2>/dev/null || true
+fi
 sent=$(awk '/Successful packets:/ { print $3 }' "$LIVE_DIR/tcpreplay.log")
 arrived=$(live_in cat /sys/class/net/ffcap/statistics/rx_packets)
 sleep 2
