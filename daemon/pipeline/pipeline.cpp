@@ -124,7 +124,8 @@ class Pipeline::Impl {
         depth_enrich_(metrics.queue_depth("enrich")),
         depth_standardize_(metrics.queue_depth("standardize")),
         depth_sink_(metrics.queue_depth("sink")),
-        cpu_(metrics) {
+        cpu_(metrics),
+        wait_for_slot_(options_.admission == Admission::kWait || config.capture.on_full == "wait") {
     const FlowTableOptions table_options = flow_table_options(config.flows, shards_);
     for (std::size_t i = 0; i < shards_; ++i) {
       flow_shards_.push_back(std::make_unique<FlowShard>(i, shards_, table_options, metrics));
@@ -183,6 +184,7 @@ class Pipeline::Impl {
   std::atomic<bool> stream_ended_{false};
   std::atomic<bool> rotate_{false};
   bool ran_ = false;
+  bool wait_for_slot_;  // a capture thread waits for a free slot, or (capture.on_full: drop) drops
 };
 
 // The graph: entry broadcasts each slot to every flow shard (serial nodes); the window node joins
@@ -320,7 +322,7 @@ void Pipeline::Impl::capture(PacketSource& source, CaptureStage& stage, Entry& e
 // on and drops what finds no slot.
 Slot* Pipeline::Impl::take_slot(PacketSource& source, CaptureStage& stage, ReadResult& last) {
   Slot* slot = nullptr;
-  if (options_.admission == Admission::kWait || config_.capture.on_full == "wait") {
+  if (wait_for_slot_) {
     free_slots_.pop(slot);
     return slot;
   }
